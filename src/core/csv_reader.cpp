@@ -1,0 +1,399 @@
+#include "core/csv_reader.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <mutex>
+
+#include "core/parallel.h"
+#include "core/progress.h"
+
+namespace playsight {
+
+std::int64_t parse_integer(std::string_view text) {
+  std::int64_t value = 0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  const auto [stop, error] = std::from_chars(begin, end, value);
+  if (text.empty() || error != std::errc() || stop != end) {
+    throw FieldError("expected an integer, got " + quote_for_message(text));
+  }
+  return value;
+}
+
+double parse_number(std::string_view text) {
+  double value = 0;
+  const char* begin = text.data();
+  const char* end = text.data() + text.size();
+  if (begin != end && *begin == '+') ++begin;
+  const auto [stop, error] = std::from_chars(begin, end, value, std::chars_format::general);
+  if (text.empty() || error != std::errc() || stop != end || !std::isfinite(value)) {
+    throw FieldError("expected a number, got " + quote_for_message(text));
+  }
+  return value;
+}
+
+namespace {
+
+std::string describe_errno(int error_number) { return std::strerror(error_number); }
+
+// Splits one header line into names (quoted names allowed, no line breaks inside).
+std::vector<std::string> split_header(std::string_view line) {
+  std::vector<std::string> names;
+  std::string current;
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        current += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        current += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      names.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  names.push_back(current);
+  for (auto& name : names) {  // tolerate spaces around names
+    const auto first = name.find_first_not_of(" \t");
+    const auto last = name.find_last_not_of(" \t");
+    name = first == std::string::npos ? "" : name.substr(first, last - first + 1);
+  }
+  return names;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ",") + name;
+  return out;
+}
+
+// An error found inside one chunk, located by the chunk's own line count.
+struct ChunkError {
+  std::uint64_t local_line = 0;
+  std::size_t wanted_column = static_cast<std::size_t>(-1);  // -1: the record as a whole
+  std::string message;
+};
+
+constexpr std::size_t kWholeRecord = static_cast<std::size_t>(-1);
+
+}  // namespace
+
+struct CsvReader::Chunk {
+  std::uint64_t begin = 0;  // offset of the first record
+  std::uint64_t end = 0;    // offset just past the last record
+};
+
+CsvReader::CsvReader(std::string path, std::vector<std::string_view> wanted_columns)
+    : path_(std::move(path)), wanted_names_(std::move(wanted_columns)) {
+  fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd_ < 0) throw InputError(path_ + ": cannot open: " + describe_errno(errno));
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0 || !S_ISREG(info.st_mode)) {
+    ::close(fd_);
+    throw InputError(path_ + ": not a regular file");
+  }
+  size_ = static_cast<std::uint64_t>(info.st_size);
+  const std::string expected = [&] {
+    std::string names;
+    for (auto name : wanted_names_) names += (names.empty() ? "" : ",") + std::string(name);
+    return names;
+  }();
+  if (size_ == 0) {
+    ::close(fd_);
+    throw InputError(path_ + ": the file is empty; expected a header row with " + expected);
+  }
+  void* mapped = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd_, 0);
+  if (mapped == MAP_FAILED) {
+    ::close(fd_);
+    throw Error(path_ + ": cannot map the file: " + describe_errno(errno));
+  }
+  data_ = static_cast<const char*>(mapped);
+  ::madvise(mapped, size_, MADV_SEQUENTIAL);
+
+  std::uint64_t header_start = 0;
+  if (size_ >= 3 && std::memcmp(data_, "\xEF\xBB\xBF", 3) == 0) header_start = 3;  // UTF-8 BOM
+  const void* newline = std::memchr(data_ + header_start, '\n', size_ - header_start);
+  const std::uint64_t header_end =
+      newline ? static_cast<std::uint64_t>(static_cast<const char*>(newline) - data_) : size_;
+  body_offset_ = newline ? header_end + 1 : size_;
+  std::string_view header_line(data_ + header_start, header_end - header_start);
+  if (!header_line.empty() && header_line.back() == '\r') header_line.remove_suffix(1);
+  header_ = split_header(header_line);
+
+  std::vector<std::string> missing;
+  for (auto name : wanted_names_) {
+    const auto found = std::find(header_.begin(), header_.end(), name);
+    if (found == header_.end()) {
+      missing.emplace_back(name);
+      continue;
+    }
+    if (std::find(found + 1, header_.end(), name) != header_.end()) {
+      throw InputError(path_ + ":1: column '" + std::string(name) + "' appears twice in the header");
+    }
+    wanted_.push_back(static_cast<std::size_t>(found - header_.begin()));
+  }
+  if (!missing.empty()) {
+    throw InputError(path_ + ":1: missing column" + (missing.size() > 1 ? "s " : " ") +
+                     join(missing) + "; the header has " + quote_for_message(header_line, 200) +
+                     ", expected " + expected);
+  }
+}
+
+CsvReader::~CsvReader() {
+  if (data_) ::munmap(const_cast<char*>(data_), size_);
+  if (fd_ >= 0) ::close(fd_);
+}
+
+unsigned CsvReader::worker_count(const CsvReadOptions& options) const {
+  const std::uint64_t body = size_ - body_offset_;
+  const std::uint64_t chunks = std::max<std::uint64_t>(1, (body + options.chunk_bytes - 1) /
+                                                              std::max<std::size_t>(1, options.chunk_bytes));
+  return static_cast<unsigned>(std::min<std::uint64_t>(resolve_thread_count(options.threads), chunks));
+}
+
+// Cuts the body at record boundaries near multiples of chunk_bytes. A boundary must not fall
+// inside a quoted field, so if the file has quotes at all, the quote parity before each nominal
+// cut is counted first (with pread, which does not grow the process's memory).
+std::vector<CsvReader::Chunk> CsvReader::plan_chunks(const CsvReadOptions& options) const {
+  const std::uint64_t body = size_ - body_offset_;
+  const std::uint64_t step = std::max<std::size_t>(options.chunk_bytes, 4096);
+  const std::size_t nominal_count = static_cast<std::size_t>(std::max<std::uint64_t>(1, (body + step - 1) / step));
+  std::vector<std::uint64_t> quotes(nominal_count, 0);
+  if (nominal_count > 1) {
+    parallel_for(nominal_count, options.threads, [&](std::size_t k, unsigned) {
+      std::vector<char> buffer(1 << 20);
+      std::uint64_t offset = body_offset_ + k * step;
+      const std::uint64_t stop = std::min(size_, offset + step);
+      while (offset < stop) {
+        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), stop - offset));
+        const ssize_t got = ::pread(fd_, buffer.data(), want, static_cast<off_t>(offset));
+        if (got <= 0) throw Error(path_ + ": read failed: " + describe_errno(errno));
+        const char* p = buffer.data();
+        const char* end = p + got;
+        while ((p = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p))))) {
+          ++quotes[k];
+          ++p;
+        }
+        offset += static_cast<std::uint64_t>(got);
+      }
+    });
+  }
+  std::vector<Chunk> chunks;
+  std::uint64_t begin = body_offset_;
+  std::uint64_t quotes_before = 0;
+  for (std::size_t k = 1; k < nominal_count; ++k) {
+    quotes_before += quotes[k - 1];
+    std::uint64_t cut = body_offset_ + k * step;
+    if (cut <= begin) continue;
+    // Walk to the first record start (just after a line break, outside quotes) from the cut.
+    bool inside = (quotes_before % 2) == 1;
+    while (cut < size_ && (inside || data_[cut - 1] != '\n')) {
+      if (data_[cut] == '"') inside = !inside;
+      ++cut;
+    }
+    if (cut >= size_) break;
+    chunks.push_back({begin, cut});
+    begin = cut;
+  }
+  chunks.push_back({begin, size_});
+  return chunks;
+}
+
+std::string CsvReader::locate(std::uint64_t line, std::size_t wanted_column,
+                              const std::string& message) const {
+  std::string where = path_ + ":" + std::to_string(line) + ": ";
+  if (wanted_column != kWholeRecord) {
+    where += "column '" + std::string(wanted_names_[wanted_column]) + "': ";
+  }
+  return where + message;
+}
+
+CsvReadReport CsvReader::read(const std::function<CsvVisitor(unsigned worker)>& make_visitor,
+                              const CsvReadOptions& options) const {
+  const std::vector<Chunk> chunks = plan_chunks(options);
+  const unsigned workers = static_cast<unsigned>(
+      std::min<std::size_t>(resolve_thread_count(options.threads), chunks.size()));
+  std::vector<CsvVisitor> visitors;
+  visitors.reserve(workers);
+  for (unsigned w = 0; w < workers; ++w) visitors.push_back(make_visitor(w));
+
+  struct ChunkResult {
+    std::uint64_t rows = 0;
+    std::uint64_t lines = 0;  // line breaks inside the chunk
+    std::uint64_t skipped = 0;
+    std::vector<ChunkError> errors;  // strict: at most one; skipping: the first few
+    bool done = false;
+  };
+  std::vector<ChunkResult> results(chunks.size());
+  std::atomic<bool> stop{false};
+  const std::size_t columns = header_.size();
+  const long page = ::sysconf(_SC_PAGESIZE);
+
+  parallel_for(chunks.size(), workers, [&](std::size_t index, unsigned worker) {
+    if (stop.load(std::memory_order_relaxed)) return;
+    const Chunk chunk = chunks[index];
+    ChunkResult& result = results[index];
+    const CsvVisitor& visit = visitors[worker];
+    std::vector<std::string_view> fields(columns);
+    std::vector<std::string> unquoted(columns);
+    const char* p = data_ + chunk.begin;
+    const char* const end = data_ + chunk.end;
+    std::uint64_t line = 0;
+
+    const auto record_error = [&](std::uint64_t at_line, std::size_t column, std::string message) {
+      if (!options.skip_bad_rows) {
+        result.errors.push_back({at_line, column, std::move(message)});
+        stop.store(true);
+        return false;
+      }
+      ++result.skipped;
+      if (result.errors.size() < options.kept_examples) {
+        result.errors.push_back({at_line, column, std::move(message)});
+      }
+      return true;
+    };
+
+    while (p < end) {
+      if (stop.load(std::memory_order_relaxed) && !options.skip_bad_rows) break;
+      const std::uint64_t record_line = line;
+      if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {  // blank line
+        p += *p == '\r' ? 2 : 1;
+        ++line;
+        continue;
+      }
+      std::size_t column = 0;
+      std::string structural;  // set when the record's shape is wrong
+      while (true) {
+        std::string_view field;
+        if (p < end && *p == '"') {
+          std::string& text = unquoted[std::min(column, columns - 1)];
+          text.clear();
+          ++p;
+          bool closed = false;
+          while (p < end) {
+            const char* quote = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+            const char* stop_at = quote ? quote : end;
+            line += static_cast<std::uint64_t>(std::count(p, stop_at, '\n'));
+            text.append(p, stop_at);
+            if (!quote) {
+              p = end;
+              break;
+            }
+            if (quote + 1 < end && quote[1] == '"') {
+              text.push_back('"');
+              p = quote + 2;
+              continue;
+            }
+            p = quote + 1;
+            closed = true;
+            break;
+          }
+          if (!closed) {
+            structural = "a quoted field is not closed (missing '\"')";
+            break;
+          }
+          if (p < end && *p != ',' && *p != '\n' && *p != '\r') {
+            structural = "unexpected text after a closing quote";
+          }
+          field = text;
+          // skip to the delimiter so the record's remaining fields stay aligned
+          while (p < end && *p != ',' && *p != '\n') ++p;
+        } else {
+          const char* start = p;
+          while (p < end && *p != ',' && *p != '\n') ++p;
+          const char* field_end = p;
+          if (p < end && *p == '\n' && field_end > start && field_end[-1] == '\r') --field_end;
+          else if (p == end && field_end > start && field_end[-1] == '\r') --field_end;
+          field = std::string_view(start, static_cast<std::size_t>(field_end - start));
+        }
+        if (column < columns) fields[column] = field;
+        ++column;
+        if (p < end && *p == ',') {
+          ++p;
+          continue;
+        }
+        if (p < end) ++p;  // the line break
+        ++line;
+        break;
+      }
+      if (structural.empty() && column != columns) {
+        structural = "expected " + std::to_string(columns) + " fields (" + join(header_) +
+                     "), found " + std::to_string(column);
+      }
+      if (!structural.empty()) {
+        if (!record_error(record_line, kWholeRecord, std::move(structural))) break;
+        continue;
+      }
+      try {
+        visit(CsvRow(fields, wanted_));
+        ++result.rows;
+      } catch (const CsvFieldError& error) {
+        if (!record_error(record_line, error.column(), error.what())) break;
+      }
+    }
+    result.lines = line;
+    result.done = true;
+    // Release the parsed pages from this process (the kernel keeps them in the page cache).
+    const auto first_page = (chunk.begin + static_cast<std::uint64_t>(page) - 1) /
+                            static_cast<std::uint64_t>(page) * static_cast<std::uint64_t>(page);
+    const auto last_page = chunk.end / static_cast<std::uint64_t>(page) * static_cast<std::uint64_t>(page);
+    if (last_page > first_page) {
+      ::madvise(const_cast<char*>(data_) + first_page, last_page - first_page, MADV_DONTNEED);
+    }
+    if (options.progress) options.progress->advance(chunk.end - chunk.begin);
+  });
+
+  // Line numbers: the header is line 1; a chunk's first line follows all line breaks before it.
+  const auto first_line_of_chunk = [&](std::size_t index) {
+    std::uint64_t breaks = 0;
+    for (std::size_t k = 0; k < index; ++k) {
+      if (results[k].done) {
+        breaks += results[k].lines;
+      } else {
+        breaks += static_cast<std::uint64_t>(
+            std::count(data_ + chunks[k].begin, data_ + chunks[k].end, '\n'));
+      }
+    }
+    return breaks + 2;
+  };
+
+  CsvReadReport report;
+  report.path = path_;
+  report.bytes = size_;
+  for (std::size_t k = 0; k < chunks.size(); ++k) {
+    report.rows += results[k].rows;
+    report.skipped_rows += results[k].skipped;
+    if (results[k].errors.empty()) continue;
+    const std::uint64_t base = first_line_of_chunk(k);
+    if (!options.skip_bad_rows) {
+      const ChunkError& error = results[k].errors.front();
+      throw InputError(locate(base + error.local_line, error.wanted_column, error.message));
+    }
+    for (const ChunkError& error : results[k].errors) {
+      if (report.skipped_examples.size() >= options.kept_examples) break;
+      report.skipped_examples.push_back(
+          locate(base + error.local_line, error.wanted_column, error.message));
+    }
+  }
+  return report;
+}
+
+}  // namespace playsight
