@@ -1,0 +1,12 @@
+#pragma once
+// One function per subcommand: adds it to the app with its flags and its --help text, and sets
+// the callback that parses nothing more, calls one function of a part, and prints the result.
+// Callbacks throw playsight::InputError for bad input (exit 2), anything else is exit 1.
+#include <CLI/CLI.hpp>
+
+namespace playsight::cli {
+
+void add_generate_command(CLI::App& app);
+void add_features_command(CLI::App& app);
+
+}  // namespace playsight::cli

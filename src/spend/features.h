@@ -1,0 +1,74 @@
+#pragma once
+// Player features: turns a game log (see gamelog/schema.h) into one row per player for a cutoff
+// date — activity, spend, demographics, item taste and cash-shop behaviour over an observation
+// window that ends at the cutoff — plus the label, the top-up amount in the days after it.
+// This is what spend models train on and what effect measurement compares against.
+//
+// Every feature is declared once in feature_catalog.h (name, group, definition); `playsight
+// features --list` and the README print that list.
+//
+// How it is fast: each log file is parsed in parallel (core/csv_reader.h) straight into
+// per-worker arrays of per-player counters (no event table is ever built), which are then summed.
+// Memory is the counters, not the events.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/table.h"
+#include "core/time.h"
+#include "gamelog/log_folder.h"
+#include "spend/item_groups.h"
+
+namespace playsight::spend {
+
+enum class LabelMode { kAuto, kAlways, kNever };
+
+struct FeatureOptions {
+  Days cutoff = 0;                    // features use events before this date, labels from it on
+  int observation_days = 90;          // W: the window that ends at the cutoff
+  std::vector<int> windows{7, 30, 90};  // sub-windows for counts and sums (each <= W)
+  int label_days = 30;                // H: the label is the top-up amount in [cutoff, cutoff+H)
+  LabelMode label = LabelMode::kAuto;  // auto: only when the logs reach the end of the label window
+  bool item_groups = true;            // fit (or apply) the item PCA and add its columns
+  int item_components = 8;
+  int top_items = 100;
+  std::string item_projection_in;     // apply this saved projection instead of fitting one
+  unsigned threads = 0;
+  bool skip_bad_rows = false;
+  bool parse_only = false;            // parse every field, aggregate nothing (benchmarks)
+  bool progress = true;
+};
+
+// What happened to one input file.
+struct FileReport {
+  std::string path;
+  std::uint64_t bytes = 0;
+  std::uint64_t rows = 0;
+  std::uint64_t skipped_rows = 0;
+  std::vector<std::string> skipped_examples;
+  std::uint64_t outside_window = 0;  // rows before the window or after the label window
+  double seconds = 0;
+};
+
+struct FeatureResult {
+  Table table;                               // key player_id (or user_id), one row per player
+  std::optional<ItemProjection> projection;  // fitted or applied item PCA
+  std::vector<FileReport> files;
+  std::uint64_t players_in_file = 0;
+  std::uint64_t players_signed_up_after_cutoff = 0;  // not in the table
+  bool label_written = false;
+  std::string label_note;  // why the label was or was not written
+  Seconds latest_event = 0;
+  double seconds = 0;
+};
+
+// Throws InputError for bad options or bad input (naming file, line and column).
+void validate(const FeatureOptions& options);
+FeatureResult build_player_features(const gamelog::LogFolder& logs, const FeatureOptions& options);
+
+// Features from a plain transaction file (user_id,timestamp,amount): the top-up group and the
+// label, with the transactions taken as top-ups. Players are the user_ids found in the file.
+FeatureResult build_transaction_features(const std::string& path, const FeatureOptions& options);
+
+}  // namespace playsight::spend
