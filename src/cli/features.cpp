@@ -52,7 +52,8 @@ std::string cutoff_from_manifest(const std::string& folder) {
   if (!in) return "";
   try {
     const auto manifest = nlohmann::json::parse(in);
-    if (manifest.contains("cutoff") && manifest["cutoff"].is_string()) return manifest["cutoff"];
+    const auto cutoff = manifest.value("/dates/cutoff"_json_pointer, std::string());
+    if (!cutoff.empty()) return cutoff;
   } catch (const nlohmann::json::exception&) {
   }
   return "";

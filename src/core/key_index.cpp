@@ -7,7 +7,10 @@
 namespace playsight {
 namespace {
 
-constexpr std::uint64_t kDirectLimit = 1ull << 31;
+constexpr std::uint64_t kIndexLimit = 1ull << 31;
+// Below this value a key always fits the direct table (16 MiB of table at most); above it, only
+// while the table stays within 8 slots per key.
+constexpr std::int64_t kAlwaysDirect = 1 << 22;
 
 // The value of a canonical decimal integer ("0", "17"; not "017", "+1", "1.0"), or -1.
 std::int64_t canonical_integer(std::string_view key) {
@@ -24,33 +27,34 @@ std::int64_t canonical_integer(std::string_view key) {
 
 std::int32_t KeyIndex::add(std::string_view key) {
   if (sealed_) throw Error("KeyIndex::add after seal");
-  if (keys_.size() >= kDirectLimit - 1) throw Error("too many keys for one index");
+  if (keys_.size() >= kIndexLimit - 1) throw Error("too many keys for one index");
   const auto index = static_cast<std::int32_t>(keys_.size());
+  if (direct_mode_) {
+    const std::int64_t value = canonical_integer(key);
+    const auto bound = std::max<std::int64_t>(kAlwaysDirect, 8 * static_cast<std::int64_t>(keys_.size()) + 1024);
+    if (value >= 0 && value < bound) {
+      const auto slot = static_cast<std::size_t>(value);
+      if (slot >= direct_.size()) direct_.resize(std::max(slot + 1, direct_.size() * 2), kAbsent);
+      if (direct_[slot] != kAbsent) return kAbsent;
+      direct_[slot] = index;
+      keys_.emplace_back(key);
+      return index;
+    }
+    // A key that is not a compact integer: from now on every key goes through the hash map.
+    direct_mode_ = false;
+    direct_ = {};
+    for (std::size_t i = 0; i < keys_.size(); ++i) map_.emplace(keys_[i], static_cast<std::int32_t>(i));
+  }
   const auto [where, inserted] = map_.try_emplace(std::string(key), index);
   if (!inserted) return kAbsent;
   keys_.emplace_back(key);
   return index;
 }
 
-void KeyIndex::seal() {
-  sealed_ = true;
-  std::int64_t largest = -1;
-  for (const auto& key : keys_) {
-    const std::int64_t value = canonical_integer(key);
-    if (value < 0) return;
-    largest = std::max(largest, value);
-  }
-  const auto span = static_cast<std::uint64_t>(largest + 1);
-  if (keys_.empty() || span >= kDirectLimit || span > 8 * keys_.size() + 1024) return;
-  direct_.assign(span, kAbsent);
-  for (std::size_t i = 0; i < keys_.size(); ++i) {
-    direct_[static_cast<std::size_t>(canonical_integer(keys_[i]))] = static_cast<std::int32_t>(i);
-  }
-  map_ = {};  // the direct table answers every lookup now
-}
+void KeyIndex::seal() { sealed_ = true; }
 
 std::int32_t KeyIndex::find(std::string_view key) const {
-  if (!direct_.empty()) {
+  if (direct_mode_) {
     const std::int64_t value = canonical_integer(key);
     if (value < 0 || static_cast<std::uint64_t>(value) >= direct_.size()) return kAbsent;
     return direct_[static_cast<std::size_t>(value)];

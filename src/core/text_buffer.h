@@ -39,6 +39,10 @@ class TextBuffer {
   // A double rounded to `decimals` places after the point, trailing zeros trimmed.
   void append_fixed(double value, int decimals) {
     if (std::isnan(value)) return;
+    if (value == std::floor(value) && std::fabs(value) < 1e15) {  // most features are counts
+      append_int(static_cast<std::int64_t>(value));
+      return;
+    }
     char digits[48];
     auto result =
         std::to_chars(digits, digits + sizeof digits, value, std::chars_format::fixed, decimals);
