@@ -77,7 +77,31 @@ Days parse_date(std::string_view text) {
   return days_from_civil(date);
 }
 
+// The common form "YYYY-MM-DD HH:MM:SS" in one pass, without branches per digit; false if the
+// text is not exactly that (the general parser then decides).
+static bool parse_plain_timestamp(std::string_view text, Seconds& result) {
+  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || (text[10] != ' ' && text[10] != 'T') ||
+      text[13] != ':' || text[16] != ':') {
+    return false;
+  }
+  static constexpr int kDigitPositions[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+  unsigned bad = 0;
+  int d[19];
+  for (int position : kDigitPositions) {
+    d[position] = text[static_cast<std::size_t>(position)] - '0';
+    bad |= static_cast<unsigned>(d[position]) > 9u;
+  }
+  if (bad) return false;
+  const CivilDate date{d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3], d[5] * 10 + d[6], d[8] * 10 + d[9]};
+  const int hour = d[11] * 10 + d[12], minute = d[14] * 10 + d[15], second = d[17] * 10 + d[18];
+  if (!is_valid_date(date) || hour > 23 || minute > 59 || second > 60) return false;
+  result = days_from_civil(date) * kSecondsPerDay + hour * 3600 + minute * 60 + second;
+  return true;
+}
+
 Seconds parse_timestamp(std::string_view text) {
+  Seconds plain = 0;
+  if (parse_plain_timestamp(text, plain)) return plain;
   const auto fail = [&]() -> Seconds {
     throw FieldError("expected a timestamp 'YYYY-MM-DD HH:MM:SS' (or Unix seconds), got " +
                      quote_for_message(text));
