@@ -1,6 +1,7 @@
 #include "core/time.h"
 
 #include <charconv>
+#include <cstring>
 
 #include "core/error.h"
 
@@ -77,27 +78,50 @@ Days parse_date(std::string_view text) {
   return days_from_civil(date);
 }
 
-// The common form "YYYY-MM-DD HH:MM:SS" in one pass, without branches per digit; false if the
-// text is not exactly that (the general parser then decides).
-static bool parse_plain_timestamp(std::string_view text, Seconds& result) {
-  if (text.size() != 19 || text[4] != '-' || text[7] != '-' || (text[10] != ' ' && text[10] != 'T') ||
-      text[13] != ':' || text[16] != ':') {
+namespace {
+
+// Logs repeat the same few hundred dates millions of times, so the date part of the common form
+// is looked up in a small per-thread cache keyed by its exact text (month and day pick the slot,
+// so dates within one year never evict each other).
+struct DateCacheEntry {
+  std::uint64_t head = 0;  // "YYYY-MM-" as bytes
+  std::uint16_t tail = 0;  // "DD"
+  Days days = 0;
+};
+thread_local DateCacheEntry date_cache[512];
+
+inline unsigned digit(char c) { return static_cast<unsigned>(c - '0'); }
+
+// The common form "YYYY-MM-DD HH:MM:SS" (or with 'T'); false if the text is not exactly that
+// or is not a real date and time (the general parser then reports it).
+bool parse_plain_timestamp(std::string_view text, Seconds& result) {
+  const char* s = text.data();
+  if (text.size() != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') ||
+      s[13] != ':' || s[16] != ':') {
     return false;
   }
-  static constexpr int kDigitPositions[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
-  unsigned bad = 0;
-  int d[19];
-  for (int position : kDigitPositions) {
-    d[position] = text[static_cast<std::size_t>(position)] - '0';
-    bad |= static_cast<unsigned>(d[position]) > 9u;
+  const unsigned month = digit(s[5]) * 10 + digit(s[6]);
+  const unsigned day = digit(s[8]) * 10 + digit(s[9]);
+  std::uint64_t head = 0;
+  std::uint16_t tail = 0;
+  std::memcpy(&head, s, sizeof head);
+  std::memcpy(&tail, s + 8, sizeof tail);
+  DateCacheEntry& entry = date_cache[(month * 32 + day) & 511];
+  if (entry.head != head || entry.tail != tail) {
+    CivilDate date{};
+    if (!read_date(text, date)) return false;
+    entry = {head, tail, days_from_civil(date)};
   }
-  if (bad) return false;
-  const CivilDate date{d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3], d[5] * 10 + d[6], d[8] * 10 + d[9]};
-  const int hour = d[11] * 10 + d[12], minute = d[14] * 10 + d[15], second = d[17] * 10 + d[18];
-  if (!is_valid_date(date) || hour > 23 || minute > 59 || second > 60) return false;
-  result = days_from_civil(date) * kSecondsPerDay + hour * 3600 + minute * 60 + second;
+  const unsigned h1 = digit(s[11]), h2 = digit(s[12]), m1 = digit(s[14]), m2 = digit(s[15]),
+                 s1 = digit(s[17]), s2 = digit(s[18]);
+  if ((h1 > 9) | (h2 > 9) | (m1 > 9) | (m2 > 9) | (s1 > 9) | (s2 > 9)) return false;
+  const unsigned hour = h1 * 10 + h2, minute = m1 * 10 + m2, second = s1 * 10 + s2;
+  if (hour > 23 || minute > 59 || second > 60) return false;
+  result = entry.days * kSecondsPerDay + hour * 3600 + minute * 60 + second;
   return true;
 }
+
+}  // namespace
 
 Seconds parse_timestamp(std::string_view text) {
   Seconds plain = 0;
