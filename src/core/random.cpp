@@ -67,7 +67,9 @@ double lognormal(Rng& rng, double mu, double sigma) {
   return std::exp(mu + sigma * standard_normal(rng));
 }
 
-double exponential(Rng& rng, double rate) { return -std::log(1.0 - rng.uniform()) / rate; }
+double exponential(Rng& rng, double rate) {
+  return -std::log(1.0 - rng.uniform()) / rate;
+}
 
 double gamma(Rng& rng, double shape, double scale) {
   if (shape < 1.0) {
@@ -146,7 +148,9 @@ std::int64_t poisson(Rng& rng, double mean) {
   }
 }
 
-double normal_cdf(double x) { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
+double normal_cdf(double x) {
+  return 0.5 * std::erfc(-x / std::numbers::sqrt2);
+}
 
 AliasTable::AliasTable(std::span<const double> weights) {
   const std::size_t n = weights.size();

@@ -63,14 +63,18 @@ class Rng {
 };
 
 // true with probability p (p <= 0: never, p >= 1: always); consumes one uniform.
-inline bool bernoulli(Rng& rng, double p) { return rng.uniform() < p; }
+inline bool bernoulli(Rng& rng, double p) {
+  return rng.uniform() < p;
+}
 
 // A standard normal from two uniforms in [0, 1) (Box-Muller, cosine branch). Monotone in
 // neither argument alone, but a fixed function: the same two uniforms give the same value.
 double normal_from_uniforms(double u1, double u2);
 // Standard normal; consumes exactly two uniforms.
 double standard_normal(Rng& rng);
-inline double normal(Rng& rng, double mean, double sd) { return mean + sd * standard_normal(rng); }
+inline double normal(Rng& rng, double mean, double sd) {
+  return mean + sd * standard_normal(rng);
+}
 // exp(N(mu, sigma)): median exp(mu), mean exp(mu + sigma^2 / 2).
 double lognormal(Rng& rng, double mu, double sigma);
 // Exponential with the given rate (mean 1 / rate). REQUIRES: rate > 0.

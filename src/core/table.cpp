@@ -4,8 +4,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <mutex>
 
 #include "core/csv_reader.h"
@@ -50,7 +52,7 @@ class OutputFile {
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
-  void write(const std::string& bytes) {
+  void write(std::string_view bytes) {
     if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
       throw Error(path_ + ": write failed: " + std::strerror(errno));
     }
@@ -88,27 +90,40 @@ void write_table_csv(const Table& table, const std::string& path, const CsvWrite
   header.append('\n');
   file.write(header.str());
 
-  constexpr std::size_t kRowsPerBlock = 16384;
+  // Rows are formatted in blocks, in parallel, straight into buffers sized for the longest
+  // possible row (no per-cell capacity checks); the buffers are reused from round to round.
+  constexpr std::size_t kRowsPerBlock = 4096;
+  const unsigned workers = resolve_thread_count(options.threads);
+  const std::size_t in_flight = 2 * static_cast<std::size_t>(workers);
   const std::size_t blocks = (table.rows() + kRowsPerBlock - 1) / kRowsPerBlock;
-  const std::size_t in_flight = 8;  // formatted blocks held at once: bounds memory
+  std::size_t longest_key = 0;
+  for (const auto& key : table.keys) longest_key = std::max(longest_key, key.size());
+  const std::size_t row_bytes =
+      2 * longest_key + 3 + table.columns.size() * (TextBuffer::kMaxNumberChars + 1);
+  std::vector<std::unique_ptr<char[]>> buffers(std::min(in_flight, blocks));
+  std::vector<std::size_t> lengths(buffers.size());
+  for (auto& buffer : buffers) buffer.reset(new char[kRowsPerBlock * row_bytes]);
   for (std::size_t first = 0; first < blocks; first += in_flight) {
     const std::size_t count = std::min(in_flight, blocks - first);
-    std::vector<TextBuffer> buffers(count);
     parallel_for(count, options.threads, [&](std::size_t b, unsigned) {
-      TextBuffer& out = buffers[b];
       const std::size_t begin = (first + b) * kRowsPerBlock;
       const std::size_t end = std::min(table.rows(), begin + kRowsPerBlock);
-      out.reserve((end - begin) * (16 + 8 * table.columns.size()));
+      char* const start_of_block = buffers[b].get();
+      char* p = start_of_block;
+      TextBuffer key;
       for (std::size_t row = begin; row < end; ++row) {
-        out.append_csv_field(table.keys[row]);
+        key.clear();
+        key.append_csv_field(table.keys[row]);
+        p = std::copy(key.str().begin(), key.str().end(), p);
         for (const auto& column : table.columns) {
-          out.append(',');
-          out.append_fixed(column[row], options.max_decimals);
+          *p++ = ',';
+          p = TextBuffer::write_fixed(p, column[row], options.max_decimals);
         }
-        out.append('\n');
+        *p++ = '\n';
       }
+      lengths[b] = static_cast<std::size_t>(p - start_of_block);
     });
-    for (const auto& buffer : buffers) file.write(buffer.str());
+    for (std::size_t b = 0; b < count; ++b) file.write(std::string_view(buffers[b].get(), lengths[b]));
   }
   file.commit();
 }

@@ -38,24 +38,30 @@ class TextBuffer {
 
   // A double rounded to `decimals` places after the point, trailing zeros trimmed.
   void append_fixed(double value, int decimals) {
-    if (std::isnan(value)) return;
+    char digits[kMaxNumberChars];
+    data_.append(digits, write_fixed(digits, value, decimals));
+  }
+
+  // The longest text write_fixed produces, for callers that format into their own memory.
+  static constexpr std::size_t kMaxNumberChars = 48;
+
+  // Writes what append_fixed appends at out (room for kMaxNumberChars); returns the new end.
+  static char* write_fixed(char* out, double value, int decimals) {
+    if (std::isnan(value)) return out;
     if (value == std::floor(value) && std::fabs(value) < 1e15) {  // most features are counts
-      append_int(static_cast<std::int64_t>(value));
-      return;
+      return std::to_chars(out, out + kMaxNumberChars, static_cast<std::int64_t>(value)).ptr;
     }
-    char digits[48];
-    auto result =
-        std::to_chars(digits, digits + sizeof digits, value, std::chars_format::fixed, decimals);
-    char* end = result.ptr;
+    char* end =
+        std::to_chars(out, out + kMaxNumberChars, value, std::chars_format::fixed, decimals).ptr;
     if (decimals > 0) {
       while (end[-1] == '0') --end;
       if (end[-1] == '.') --end;
     }
-    if (end - digits == 2 && digits[0] == '-' && digits[1] == '0') {  // "-0" after rounding
-      data_.push_back('0');
-      return;
+    if (end - out == 2 && out[0] == '-' && out[1] == '0') {  // "-0" after rounding
+      out[0] = '0';
+      return out + 1;
     }
-    data_.append(digits, end);
+    return end;
   }
 
   void append_timestamp(Seconds seconds) {
