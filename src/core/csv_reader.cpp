@@ -21,8 +21,27 @@
 
 namespace playsight {
 
+namespace {
+
+// Plain non-negative decimal digits (the common case in logs), at most 18 of them; false
+// for anything else, which the general parsers then handle.
+inline bool parse_plain_digits(std::string_view text, std::int64_t& value) {
+  if (text.empty() || text.size() > 18) return false;
+  std::int64_t result = 0;
+  for (char c : text) {
+    const auto digit = static_cast<unsigned>(c - '0');
+    if (digit > 9) return false;
+    result = result * 10 + digit;
+  }
+  value = result;
+  return true;
+}
+
+}  // namespace
+
 std::int64_t parse_integer(std::string_view text) {
   std::int64_t value = 0;
+  if (parse_plain_digits(text, value)) return value;
   const char* begin = text.data();
   const char* end = text.data() + text.size();
   if (begin != end && *begin == '+') ++begin;
@@ -34,6 +53,8 @@ std::int64_t parse_integer(std::string_view text) {
 }
 
 double parse_number(std::string_view text) {
+  std::int64_t whole = 0;
+  if (text.size() <= 15 && parse_plain_digits(text, whole)) return static_cast<double>(whole);  // exact
   double value = 0;
   const char* begin = text.data();
   const char* end = text.data() + text.size();

@@ -48,7 +48,11 @@ class TextBuffer {
   // Writes what append_fixed appends at out (room for kMaxNumberChars); returns the new end.
   static char* write_fixed(char* out, double value, int decimals) {
     if (std::isnan(value)) return out;
-    if (value == std::floor(value) && std::fabs(value) < 1e15) {  // most features are counts
+    if (value >= 0 && value < 10 && value == static_cast<int>(value)) {  // most cells: 0, 1, ...
+      *out = static_cast<char>('0' + static_cast<int>(value));
+      return out + 1;
+    }
+    if (value == std::floor(value) && std::fabs(value) < 1e15) {  // counts and whole amounts
       return std::to_chars(out, out + kMaxNumberChars, static_cast<std::int64_t>(value)).ptr;
     }
     char* end =
