@@ -12,10 +12,15 @@ class CatalogBuilder {
   CatalogBuilder(const FeatureOptions& options, const CatalogData& data)
       : options_(options), data_(data) {}
 
-  void add(std::string name, std::string group, std::string definition,
-           std::function<double(std::size_t)> value) {
-    specs_.push_back({std::move(name), std::move(group), std::move(definition),
-                      data_.counters ? std::move(value) : nullptr});
+  template <class ValueOfPlayer>
+  void add(std::string name, std::string group, std::string definition, ValueOfPlayer value) {
+    FeatureSpec spec{std::move(name), std::move(group), std::move(definition), nullptr};
+    if (data_.counters) {
+      spec.fill = [value](std::span<const std::size_t> players, double* out) {
+        for (std::size_t i = 0; i < players.size(); ++i) out[i] = static_cast<double>(value(players[i]));
+      };
+    }
+    specs_.push_back(std::move(spec));
   }
 
   // count_<w>d / amount_<w>d / distinct days per window for one kind of event.

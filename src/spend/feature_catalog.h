@@ -3,6 +3,7 @@
 // and definition. The same list drives the computation, `playsight features --list` and the
 // README, so they cannot disagree.
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -18,7 +19,9 @@ struct FeatureSpec {
   std::string name;
   std::string group;  // access, topup, purchase, cash_shop, demographics, items, label
   std::string definition;
-  std::function<double(std::size_t player)> value;  // empty when listing without data
+  // Writes the feature of players[i] to out[i] for every i; empty when listing without data.
+  // (A whole column per call: the per-player code is inlined into the loop.)
+  std::function<void(std::span<const std::size_t> players, double* out)> fill;
 };
 
 // What the catalogue needs to compute values; all pointers null to list definitions only.

@@ -277,7 +277,7 @@ void fill_table(Table& table, const std::vector<FeatureSpec>& specs,
   parallel_for(specs.size(), threads, [&](std::size_t c, unsigned) {
     std::vector<double>& column = table.columns[c];
     column.resize(player_of_row.size());
-    for (std::size_t r = 0; r < player_of_row.size(); ++r) column[r] = specs[c].value(player_of_row[r]);
+    specs[c].fill(player_of_row, column.data());
   });
 }
 

@@ -25,7 +25,7 @@ class EventCounters {
         days_(players * words_, 0),
         latest_(players, kNone) {}
 
-  void add(std::size_t player, int days_before, double amount) {
+  [[gnu::always_inline]] inline void add(std::size_t player, int days_before, double amount) {
     const std::size_t base = player * windows_.size();
     for (std::size_t w = 0; w < windows_.size(); ++w) {
       if (days_before < windows_[w]) {
