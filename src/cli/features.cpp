@@ -1,4 +1,6 @@
 // playsight features: one row of features per player from a game log (or a transaction file).
+#include "spend/features.h"
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -11,7 +13,6 @@
 #include "core/time.h"
 #include "playsight/version.h"
 #include "spend/feature_catalog.h"
-#include "spend/features.h"
 
 namespace playsight::cli {
 namespace {
@@ -40,7 +41,8 @@ std::vector<int> parse_windows(const std::string& text) {
       windows.push_back(std::stoi(part, &used));
       if (used != part.size()) throw std::invalid_argument(part);
     } catch (const std::exception&) {
-      throw InputError("--windows: expected comma-separated day counts like 7,30,90, got '" + text + "'");
+      throw InputError("--windows: expected comma-separated day counts like 7,30,90, got '" + text +
+                       "'");
     }
   }
   return windows;
@@ -117,7 +119,8 @@ void print_summary(const spend::FeatureResult& result, const std::string& out,
                 static_cast<unsigned long long>(file.skipped_rows), file.seconds);
     events += file.rows + file.outside_window;
     skipped += file.skipped_rows;
-    for (const auto& example : file.skipped_examples) std::printf("  skipped: %s\n", example.c_str());
+    for (const auto& example : file.skipped_examples)
+      std::printf("  skipped: %s\n", example.c_str());
   }
   std::printf("\n%zu players x %zu features in %.2f s (%.1f M rows/s)\n", result.table.rows(),
               result.table.column_names.size(), result.seconds,
@@ -126,7 +129,9 @@ void print_summary(const spend::FeatureResult& result, const std::string& out,
     std::printf("%llu players signed up on or after the cutoff and are not in the table\n",
                 static_cast<unsigned long long>(result.players_signed_up_after_cutoff));
   }
-  if (skipped > 0) std::printf("%llu bad rows skipped (--skip-bad-rows)\n", static_cast<unsigned long long>(skipped));
+  if (skipped > 0)
+    std::printf("%llu bad rows skipped (--skip-bad-rows)\n",
+                static_cast<unsigned long long>(skipped));
   std::printf("label: %s\n", result.label_note.c_str());
   std::printf("features:     %s\n", out.c_str());
   if (!projection_out.empty()) std::printf("item groups:  %s\n", projection_out.c_str());
@@ -136,10 +141,14 @@ void print_summary(const spend::FeatureResult& result, const std::string& out,
 void run_features(FeaturesFlags& flags) {
   spend::FeatureOptions& options = flags.options;
   options.windows = parse_windows(flags.windows);
-  if (flags.label == "auto") options.label = spend::LabelMode::kAuto;
-  else if (flags.label == "always") options.label = spend::LabelMode::kAlways;
-  else if (flags.label == "never") options.label = spend::LabelMode::kNever;
-  else throw InputError("--label: expected auto, always or never, got '" + flags.label + "'");
+  if (flags.label == "auto")
+    options.label = spend::LabelMode::kAuto;
+  else if (flags.label == "always")
+    options.label = spend::LabelMode::kAlways;
+  else if (flags.label == "never")
+    options.label = spend::LabelMode::kNever;
+  else
+    throw InputError("--label: expected auto, always or never, got '" + flags.label + "'");
   options.item_groups = !flags.no_item_groups;
   options.item_projection_in = flags.item_projection_in;
   options.progress = !flags.no_progress;
@@ -150,11 +159,13 @@ void run_features(FeaturesFlags& flags) {
     return;
   }
   if (flags.logs.empty() == flags.transactions.empty()) {
-    throw InputError("give either --logs FOLDER (a game log) or --transactions FILE (user_id,timestamp,amount)");
+    throw InputError(
+        "give either --logs FOLDER (a game log) or --transactions FILE (user_id,timestamp,amount)");
   }
   std::string cutoff = flags.cutoff;
   if (cutoff.empty() && !flags.logs.empty()) cutoff = cutoff_from_manifest(flags.logs);
-  if (cutoff.empty()) throw InputError("--cutoff YYYY-MM-DD is required (the date the features end at)");
+  if (cutoff.empty())
+    throw InputError("--cutoff YYYY-MM-DD is required (the date the features end at)");
   try {
     options.cutoff = parse_date(cutoff);
   } catch (const FieldError& error) {
@@ -162,8 +173,9 @@ void run_features(FeaturesFlags& flags) {
   }
 
   const spend::FeatureResult result =
-      flags.logs.empty() ? spend::build_transaction_features(flags.transactions, options)
-                         : spend::build_player_features(gamelog::find_log_files(flags.logs), options);
+      flags.logs.empty()
+          ? spend::build_transaction_features(flags.transactions, options)
+          : spend::build_player_features(gamelog::find_log_files(flags.logs), options);
   if (options.parse_only) {
     std::printf("parsed %zu players' events in %.2f s (--parse-only: nothing written)\n",
                 result.table.rows(), result.seconds);
@@ -190,32 +202,39 @@ void add_features_command(CLI::App& app) {
       "features",
       "One row of features per player for a cutoff date: access, top-ups, purchases, cash shop, "
       "demographics, item groups (PCA), and the label (top-ups after the cutoff).");
-  command->add_option("--logs", flags->logs, "folder of game-log CSV files (see README: log schema)");
+  command->add_option("--logs", flags->logs,
+                      "folder of game-log CSV files (see README: log schema)");
   command->add_option("--transactions", flags->transactions,
                       "a plain transaction file user_id,timestamp,amount instead of a game log");
   command->add_option("--cutoff", flags->cutoff,
                       "YYYY-MM-DD: features use events before it, the label events from it on "
                       "(default: the cutoff in the folder's manifest.json)");
   command->add_option("--out", flags->out, "feature table to write (CSV)")->capture_default_str();
-  command->add_option("--window-days", flags->options.observation_days,
-                      "observation window W: days before the cutoff that features look at")
+  command
+      ->add_option("--window-days", flags->options.observation_days,
+                   "observation window W: days before the cutoff that features look at")
       ->capture_default_str();
-  command->add_option("--windows", flags->windows,
-                      "sub-windows (days) for counts and sums; the last must equal --window-days")
+  command
+      ->add_option("--windows", flags->windows,
+                   "sub-windows (days) for counts and sums; the last must equal --window-days")
       ->capture_default_str();
   command->add_option("--label-days", flags->options.label_days, "label horizon H in days")
       ->capture_default_str();
-  command->add_option("--label", flags->label,
-                      "auto (only if the logs reach the end of the label window), always, never")
+  command
+      ->add_option("--label", flags->label,
+                   "auto (only if the logs reach the end of the label window), always, never")
       ->capture_default_str();
-  command->add_option("--item-components", flags->options.item_components,
-                      "number of item groups (PCA components)")
+  command
+      ->add_option("--item-components", flags->options.item_components,
+                   "number of item groups (PCA components)")
       ->capture_default_str();
-  command->add_option("--top-items", flags->options.top_items,
-                      "the most-bought items that item groups are found among")
+  command
+      ->add_option("--top-items", flags->options.top_items,
+                   "the most-bought items that item groups are found among")
       ->capture_default_str();
-  command->add_option("--item-projection", flags->item_projection_in,
-                      "apply item groups saved by an earlier run (its .item_projection.json) instead of fitting");
+  command->add_option(
+      "--item-projection", flags->item_projection_in,
+      "apply item groups saved by an earlier run (its .item_projection.json) instead of fitting");
   command->add_flag("--no-item-groups", flags->no_item_groups, "skip the item PCA columns");
   command->add_flag("--skip-bad-rows", flags->options.skip_bad_rows,
                     "count and report bad rows instead of stopping at the first");

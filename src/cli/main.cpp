@@ -8,9 +8,10 @@
 #include "playsight/version.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"playsight: spend prediction, nudge effects, audience and playtest vision, "
-               "geo targeting and model operations for a live game's ML team.",
-               "playsight"};
+  CLI::App app{
+      "playsight: spend prediction, nudge effects, audience and playtest vision, "
+      "geo targeting and model operations for a live game's ML team.",
+      "playsight"};
   app.set_version_flag("--version", playsight::kVersion);
   app.require_subcommand(1);
   app.fallthrough(false);

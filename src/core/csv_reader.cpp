@@ -54,7 +54,8 @@ std::int64_t parse_integer(std::string_view text) {
 
 double parse_number(std::string_view text) {
   std::int64_t whole = 0;
-  if (text.size() <= 15 && parse_plain_digits(text, whole)) return static_cast<double>(whole);  // exact
+  if (text.size() <= 15 && parse_plain_digits(text, whole))
+    return static_cast<double>(whole);  // exact
   double value = 0;
   const char* begin = text.data();
   const char* end = text.data() + text.size();
@@ -68,7 +69,9 @@ double parse_number(std::string_view text) {
 
 namespace {
 
-std::string describe_errno(int error_number) { return std::strerror(error_number); }
+std::string describe_errno(int error_number) {
+  return std::strerror(error_number);
+}
 
 // Splits one header line into names (quoted names allowed, no line breaks inside).
 std::vector<std::string> split_header(std::string_view line) {
@@ -189,7 +192,8 @@ CsvReader::CsvReader(std::string path, std::vector<std::string_view> wanted_colu
       continue;
     }
     if (std::find(found + 1, header_.end(), name) != header_.end()) {
-      throw InputError(path_ + ":1: column '" + std::string(name) + "' appears twice in the header");
+      throw InputError(path_ + ":1: column '" + std::string(name) +
+                       "' appears twice in the header");
     }
     wanted_.push_back(static_cast<std::size_t>(found - header_.begin()));
   }
@@ -207,9 +211,10 @@ CsvReader::~CsvReader() {
 
 unsigned CsvReader::worker_count(const CsvReadOptions& options) const {
   const std::uint64_t body = size_ - body_offset_;
-  const std::uint64_t chunks = std::max<std::uint64_t>(1, (body + options.chunk_bytes - 1) /
-                                                              std::max<std::size_t>(1, options.chunk_bytes));
-  return static_cast<unsigned>(std::min<std::uint64_t>(resolve_thread_count(options.threads), chunks));
+  const std::uint64_t chunks = std::max<std::uint64_t>(
+      1, (body + options.chunk_bytes - 1) / std::max<std::size_t>(1, options.chunk_bytes));
+  return static_cast<unsigned>(
+      std::min<std::uint64_t>(resolve_thread_count(options.threads), chunks));
 }
 
 // Cuts the body at record boundaries near multiples of chunk_bytes. A boundary must not fall
@@ -218,7 +223,8 @@ unsigned CsvReader::worker_count(const CsvReadOptions& options) const {
 std::vector<CsvReader::Chunk> CsvReader::plan_chunks(const CsvReadOptions& options) const {
   const std::uint64_t body = size_ - body_offset_;
   const std::uint64_t step = std::max<std::size_t>(options.chunk_bytes, 4096);
-  const std::size_t nominal_count = static_cast<std::size_t>(std::max<std::uint64_t>(1, (body + step - 1) / step));
+  const std::size_t nominal_count =
+      static_cast<std::size_t>(std::max<std::uint64_t>(1, (body + step - 1) / step));
   std::vector<std::uint64_t> quotes(nominal_count, 0);
   if (nominal_count > 1) {
     parallel_for(nominal_count, options.threads, [&](std::size_t k, unsigned) {
@@ -226,12 +232,14 @@ std::vector<CsvReader::Chunk> CsvReader::plan_chunks(const CsvReadOptions& optio
       std::uint64_t offset = body_offset_ + k * step;
       const std::uint64_t stop = std::min(size_, offset + step);
       while (offset < stop) {
-        const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), stop - offset));
+        const std::size_t want =
+            static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), stop - offset));
         const ssize_t got = ::pread(fd_, buffer.data(), want, static_cast<off_t>(offset));
         if (got <= 0) throw Error(path_ + ": read failed: " + describe_errno(errno));
         const char* p = buffer.data();
         const char* end = p + got;
-        while ((p = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p))))) {
+        while ((
+            p = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p))))) {
           ++quotes[k];
           ++p;
         }
@@ -332,7 +340,8 @@ CsvReadReport CsvReader::read(const std::function<CsvVisitor(unsigned worker)>& 
           ++p;
           bool closed = false;
           while (p < end) {
-            const char* quote = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
+            const char* quote =
+                static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
             const char* stop_at = quote ? quote : end;
             line += static_cast<std::uint64_t>(std::count(p, stop_at, '\n'));
             text.append(p, stop_at);
@@ -363,8 +372,10 @@ CsvReadReport CsvReader::read(const std::function<CsvVisitor(unsigned worker)>& 
           const char* start = p;
           p = find_field_end(p, end);
           const char* field_end = p;
-          if (p < end && *p == '\n' && field_end > start && field_end[-1] == '\r') --field_end;
-          else if (p == end && field_end > start && field_end[-1] == '\r') --field_end;
+          if (p < end && *p == '\n' && field_end > start && field_end[-1] == '\r')
+            --field_end;
+          else if (p == end && field_end > start && field_end[-1] == '\r')
+            --field_end;
           field = std::string_view(start, static_cast<std::size_t>(field_end - start));
         }
         if (column < columns) fields[column] = field;
@@ -397,7 +408,8 @@ CsvReadReport CsvReader::read(const std::function<CsvVisitor(unsigned worker)>& 
     // Release the parsed pages from this process (the kernel keeps them in the page cache).
     const auto first_page = (chunk.begin + static_cast<std::uint64_t>(page) - 1) /
                             static_cast<std::uint64_t>(page) * static_cast<std::uint64_t>(page);
-    const auto last_page = chunk.end / static_cast<std::uint64_t>(page) * static_cast<std::uint64_t>(page);
+    const auto last_page =
+        chunk.end / static_cast<std::uint64_t>(page) * static_cast<std::uint64_t>(page);
     if (last_page > first_page) {
       ::madvise(const_cast<char*>(data_) + first_page, last_page - first_page, MADV_DONTNEED);
     }

@@ -79,17 +79,17 @@ class CsvRow {
 };
 
 struct CsvReadOptions {
-  unsigned threads = 0;              // 0 = one per core
-  bool skip_bad_rows = false;        // count and keep going instead of stopping at the first
+  unsigned threads = 0;               // 0 = one per core
+  bool skip_bad_rows = false;         // count and keep going instead of stopping at the first
   std::size_t chunk_bytes = 8 << 20;  // unit of parallel work
-  std::size_t kept_examples = 5;     // messages kept for skipped rows
-  Progress* progress = nullptr;      // advanced by bytes parsed
+  std::size_t kept_examples = 5;      // messages kept for skipped rows
+  Progress* progress = nullptr;       // advanced by bytes parsed
 };
 
 struct CsvReadReport {
   std::string path;
-  std::uint64_t rows = 0;          // data rows accepted by the visitors
-  std::uint64_t skipped_rows = 0;  // rows rejected (only with skip_bad_rows)
+  std::uint64_t rows = 0;                     // data rows accepted by the visitors
+  std::uint64_t skipped_rows = 0;             // rows rejected (only with skip_bad_rows)
   std::vector<std::string> skipped_examples;  // "FILE:LINE: column 'x': ..." for the first few
   std::uint64_t bytes = 0;
 };
@@ -122,7 +122,8 @@ class CsvReader {
  private:
   struct Chunk;
   std::vector<Chunk> plan_chunks(const CsvReadOptions& options) const;
-  std::string locate(std::uint64_t line, std::size_t wanted_column, const std::string& message) const;
+  std::string locate(std::uint64_t line, std::size_t wanted_column,
+                     const std::string& message) const;
 
   std::string path_;
   std::vector<std::string_view> wanted_names_;

@@ -31,7 +31,8 @@ std::int32_t KeyIndex::add(std::string_view key) {
   const auto index = static_cast<std::int32_t>(keys_.size());
   if (direct_mode_) {
     const std::int64_t value = canonical_integer(key);
-    const auto bound = std::max<std::int64_t>(kAlwaysDirect, 8 * static_cast<std::int64_t>(keys_.size()) + 1024);
+    const auto bound =
+        std::max<std::int64_t>(kAlwaysDirect, 8 * static_cast<std::int64_t>(keys_.size()) + 1024);
     if (value >= 0 && value < bound) {
       const auto slot = static_cast<std::size_t>(value);
       if (slot >= direct_.size()) direct_.resize(std::max(slot + 1, direct_.size() * 2), kAbsent);
@@ -43,7 +44,8 @@ std::int32_t KeyIndex::add(std::string_view key) {
     // A key that is not a compact integer: from now on every key goes through the hash map.
     direct_mode_ = false;
     direct_ = {};
-    for (std::size_t i = 0; i < keys_.size(); ++i) map_.emplace(keys_[i], static_cast<std::int32_t>(i));
+    for (std::size_t i = 0; i < keys_.size(); ++i)
+      map_.emplace(keys_[i], static_cast<std::int32_t>(i));
   }
   const auto [where, inserted] = map_.try_emplace(std::string(key), index);
   if (!inserted) return kAbsent;
@@ -51,7 +53,9 @@ std::int32_t KeyIndex::add(std::string_view key) {
   return index;
 }
 
-void KeyIndex::seal() { sealed_ = true; }
+void KeyIndex::seal() {
+  sealed_ = true;
+}
 
 std::int32_t KeyIndex::find(std::string_view key) const {
   if (direct_mode_) {

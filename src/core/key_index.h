@@ -33,7 +33,9 @@ class KeyIndex {
  private:
   struct Hash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
   };
   std::vector<std::string> keys_;
   std::unordered_map<std::string, std::int32_t, Hash, std::equal_to<>> map_;

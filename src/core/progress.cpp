@@ -37,7 +37,9 @@ Progress::Progress(std::string label, std::uint64_t total, Unit unit)
       enabled_(enabled()),
       start_(std::chrono::steady_clock::now()) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::advance(std::uint64_t amount) {
   done_.fetch_add(amount, std::memory_order_relaxed);

@@ -1,10 +1,10 @@
 #include "core/table.h"
 
-#include <cmath>
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <algorithm>
 #include <filesystem>
 #include <limits>
 #include <memory>
@@ -123,7 +123,8 @@ void write_table_csv(const Table& table, const std::string& path, const CsvWrite
       }
       lengths[b] = static_cast<std::size_t>(p - start_of_block);
     });
-    for (std::size_t b = 0; b < count; ++b) file.write(std::string_view(buffers[b].get(), lengths[b]));
+    for (std::size_t b = 0; b < count; ++b)
+      file.write(std::string_view(buffers[b].get(), lengths[b]));
   }
   file.commit();
 }

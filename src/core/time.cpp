@@ -8,7 +8,9 @@
 namespace playsight {
 namespace {
 
-bool is_leap_year(int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+bool is_leap_year(int year) {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
 
 int days_in_month(int year, int month) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -49,9 +51,9 @@ bool is_valid_date(CivilDate date) {
 Days days_from_civil(CivilDate date) {
   const int year = date.month <= 2 ? date.year - 1 : date.year;
   const int era = static_cast<int>(floor_div(year, 400));
-  const int year_of_era = year - era * 400;                               // [0, 399]
+  const int year_of_era = year - era * 400;                                    // [0, 399]
   const int shifted_month = date.month > 2 ? date.month - 3 : date.month + 9;  // March = 0
-  const int day_of_year = (153 * shifted_month + 2) / 5 + date.day - 1;   // [0, 365]
+  const int day_of_year = (153 * shifted_month + 2) / 5 + date.day - 1;        // [0, 365]
   const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
   return static_cast<Days>(era) * 146097 + day_of_era - 719468;
 }
@@ -90,7 +92,9 @@ struct DateCacheEntry {
 };
 thread_local DateCacheEntry date_cache[512];
 
-inline unsigned digit(char c) { return static_cast<unsigned>(c - '0'); }
+inline unsigned digit(char c) {
+  return static_cast<unsigned>(c - '0');
+}
 
 // The common form "YYYY-MM-DD HH:MM:SS" (or with 'T'); false if the text is not exactly that
 // or is not a real date and time (the general parser then reports it).

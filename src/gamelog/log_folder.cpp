@@ -24,8 +24,9 @@ LogFolder find_log_files(const std::string& folder) {
   logs.folder = folder;
   const auto players = file(kPlayers);
   if (!players) {
-    throw InputError(folder + ": no " + std::string(kPlayers.file_name) +
-                     " (every game log needs one row per player: player_id,gender,age,signup_date)");
+    throw InputError(
+        folder + ": no " + std::string(kPlayers.file_name) +
+        " (every game log needs one row per player: player_id,gender,age,signup_date)");
   }
   logs.players = *players;
   logs.items = file(kItems);

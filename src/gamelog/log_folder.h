@@ -8,8 +8,8 @@ namespace playsight::gamelog {
 
 struct LogFolder {
   std::string folder;
-  std::string players;                  // required
-  std::optional<std::string> items;     // needed for item price and item group features
+  std::string players;               // required
+  std::optional<std::string> items;  // needed for item price and item group features
   std::optional<std::string> logins;
   std::optional<std::string> topups;
   std::optional<std::string> purchases;

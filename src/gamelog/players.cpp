@@ -42,7 +42,8 @@ Players read_players(const std::string& path, const CsvReadOptions& options,
         return [&](const CsvRow& row) {
           const Gender gender = parse_gender(row, 1);
           const double age = static_cast<double>(row.integer(2));
-          if (age < 0 || age > 150) row.fail(2, "expected an age in years (0-150), got " + quote_for_message(row.text(2)));
+          if (age < 0 || age > 150)
+            row.fail(2, "expected an age in years (0-150), got " + quote_for_message(row.text(2)));
           const Days signup = row.date(3);
           if (row.text(0).empty()) row.fail(0, "expected a player id, got an empty field");
           if (players.index.add(row.text(0)) == KeyIndex::kAbsent) {
@@ -67,7 +68,8 @@ ItemCatalogue read_item_catalogue(const std::string& path, const CsvReadOptions&
       [&](unsigned) {
         return [&](const CsvRow& row) {
           const double price = row.number(2);
-          if (price < 0) row.fail(2, "expected a price >= 0, got " + quote_for_message(row.text(2)));
+          if (price < 0)
+            row.fail(2, "expected a price >= 0, got " + quote_for_message(row.text(2)));
           const double is_main = parse_flag(row, 3);
           const double is_high_value = parse_flag(row, 4);
           if (row.text(0).empty()) row.fail(0, "expected an item id, got an empty field");

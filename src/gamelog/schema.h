@@ -44,10 +44,8 @@ inline constexpr FileSchema kPurchases{"purchases.csv",
                                        4};
 inline constexpr FileSchema kShopVisits{
     "shop_visits.csv", "one row per cash-shop visit", {"player_id", "visit_time"}, 2};
-inline constexpr FileSchema kExperiment{"experiment.csv",
-                                        "nudge experiment assignment",
-                                        {"player_id", "group", "exposure_time"},
-                                        3};
+inline constexpr FileSchema kExperiment{
+    "experiment.csv", "nudge experiment assignment", {"player_id", "group", "exposure_time"}, 3};
 inline constexpr FileSchema kTransactions{
     "transactions.csv", "plain purchase history", {"user_id", "timestamp", "amount"}, 3};
 

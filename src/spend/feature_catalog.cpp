@@ -17,7 +17,8 @@ class CatalogBuilder {
     FeatureSpec spec{std::move(name), std::move(group), std::move(definition), nullptr};
     if (data_.counters) {
       spec.fill = [value](std::span<const std::size_t> players, double* out) {
-        for (std::size_t i = 0; i < players.size(); ++i) out[i] = static_cast<double>(value(players[i]));
+        for (std::size_t i = 0; i < players.size(); ++i)
+          out[i] = static_cast<double>(value(players[i]));
       };
     }
     specs_.push_back(std::move(spec));
@@ -31,13 +32,17 @@ class CatalogBuilder {
       const std::string suffix = "_last_" + std::to_string(days) + "d";
       const std::string span = " in the " + std::to_string(days) + " days before the cutoff";
       if (kind == "count") {
-        add(prefix + suffix, group, what + span, [counters, w](std::size_t p) { return counters->count(p, w); });
+        add(prefix + suffix, group, what + span,
+            [counters, w](std::size_t p) { return counters->count(p, w); });
       } else if (kind == "minutes") {
-        add(prefix + suffix, group, what + span, [counters, w](std::size_t p) { return counters->amount(p, w) / 60.0; });
+        add(prefix + suffix, group, what + span,
+            [counters, w](std::size_t p) { return counters->amount(p, w) / 60.0; });
       } else if (kind == "amount") {
-        add(prefix + suffix, group, what + span, [counters, w](std::size_t p) { return counters->amount(p, w); });
+        add(prefix + suffix, group, what + span,
+            [counters, w](std::size_t p) { return counters->amount(p, w); });
       } else {
-        add(prefix + suffix, group, what + span, [counters, days](std::size_t p) { return counters->distinct_days(p, days); });
+        add(prefix + suffix, group, what + span,
+            [counters, days](std::size_t p) { return counters->distinct_days(p, days); });
       }
     }
   }
@@ -92,8 +97,10 @@ std::vector<FeatureSpec> feature_catalog(const FeatureOptions& options, const Ca
 
     const EventCounters* logins = counters ? &counters->logins : nullptr;
     catalog.windowed("login_count", "access", "logins", logins, "count");
-    catalog.windowed("play_minutes", "access", "minutes played (sum of play_seconds / 60)", logins, "minutes");
-    catalog.windowed("active_days", "access", "distinct calendar days with a login", logins, "days");
+    catalog.windowed("play_minutes", "access", "minutes played (sum of play_seconds / 60)", logins,
+                     "minutes");
+    catalog.windowed("active_days", "access", "distinct calendar days with a login", logins,
+                     "days");
     catalog.recency("days_since_last_login", "access", "login", logins);
   }
 
@@ -108,13 +115,15 @@ std::vector<FeatureSpec> feature_catalog(const FeatureOptions& options, const Ca
     catalog.windowed("purchase_amount", "purchase", "KRW paid for items", purchases, "amount");
     const EventCounters* visits = counters ? &counters->shop_visits : nullptr;
     catalog.windowed("shop_visit_count", "cash_shop", "cash-shop visits", visits, "count");
-    catalog.windowed("shop_visit_days", "cash_shop", "distinct calendar days with a cash-shop visit", visits, "days");
+    catalog.windowed("shop_visit_days", "cash_shop",
+                     "distinct calendar days with a cash-shop visit", visits, "days");
   }
 
   if (shape.game_log && shape.items) {
     const std::size_t widest = options.windows.size() - 1;  // the observation window itself
     catalog.add("mean_list_price_bought", "items",
-                "mean catalogue price (items.csv price_krw) of the items bought in the " + window + "; 0 if none",
+                "mean catalogue price (items.csv price_krw) of the items bought in the " + window +
+                    "; 0 if none",
                 [counters, widest](std::size_t p) {
                   const double n = counters->purchases.count(p, widest);
                   return n > 0 ? counters->list_price_sum[p] / n : 0.0;
@@ -125,15 +134,17 @@ std::vector<FeatureSpec> feature_catalog(const FeatureOptions& options, const Ca
                   const double n = counters->purchases.count(p, widest);
                   return n > 0 ? counters->purchases.amount(p, widest) / n : 0.0;
                 });
-    catalog.add("main_item_purchases", "items", "purchases of the game's main items (is_main) in the " + window,
+    catalog.add("main_item_purchases", "items",
+                "purchases of the game's main items (is_main) in the " + window,
                 [counters](std::size_t p) { return counters->main_items[p]; });
     catalog.add("high_value_item_purchases", "items",
                 "purchases of high-value items (is_high_value) in the " + window,
                 [counters](std::size_t p) { return counters->high_value_items[p]; });
     catalog.add("bought_main_item", "items", "1 if main_item_purchases > 0, else 0",
                 [counters](std::size_t p) { return counters->main_items[p] > 0 ? 1.0 : 0.0; });
-    catalog.add("bought_high_value_item", "items", "1 if high_value_item_purchases > 0, else 0",
-                [counters](std::size_t p) { return counters->high_value_items[p] > 0 ? 1.0 : 0.0; });
+    catalog.add(
+        "bought_high_value_item", "items", "1 if high_value_item_purchases > 0, else 0",
+        [counters](std::size_t p) { return counters->high_value_items[p] > 0 ? 1.0 : 0.0; });
   }
 
   for (int k = 0; k < shape.item_components; ++k) {

@@ -59,7 +59,8 @@ struct WorkerState {
 };
 
 template <class T>
-void add_into(std::vector<T>& into, const std::vector<T>& from, std::size_t begin, std::size_t end) {
+void add_into(std::vector<T>& into, const std::vector<T>& from, std::size_t begin,
+              std::size_t end) {
   for (std::size_t i = begin; i < std::min(end, from.size()); ++i) into[i] += from[i];
 }
 
@@ -92,10 +93,12 @@ class FeatureBuilder {
                       Progress::Unit::kBytes);
     if (options_.progress) read_options_.progress = &progress;
     const unsigned workers = reader.worker_count(read_options_);
-    final_counters = EventCounters(players_, options_.windows, options_.observation_days, amounts, days);
+    final_counters =
+        EventCounters(players_, options_.windows, options_.observation_days, amounts, days);
     std::vector<WorkerState> states(workers);
     for (unsigned w = 1; w < workers && !options_.parse_only; ++w) {
-      states[w].counters = EventCounters(players_, options_.windows, options_.observation_days, amounts, days);
+      states[w].counters =
+          EventCounters(players_, options_.windows, options_.observation_days, amounts, days);
     }
     const CsvReadReport read = reader.read(
         [&](unsigned worker) -> CsvVisitor {
@@ -184,11 +187,12 @@ bool labels_reachable(const FeatureOptions& options, Seconds latest_event, std::
       note = "not written (--label never)";
       return false;
     case LabelMode::kAuto:
-      note = reached ? "written: the logs reach " + format_date(options.cutoff + options.label_days - 1)
-                     : "not written: the latest event is " + format_timestamp(latest_event) +
-                           ", before the last day of the label window (" +
-                           format_date(options.cutoff + options.label_days - 1) +
-                           "); use --label always to write it anyway";
+      note = reached
+                 ? "written: the logs reach " + format_date(options.cutoff + options.label_days - 1)
+                 : "not written: the latest event is " + format_timestamp(latest_event) +
+                       ", before the last day of the label window (" +
+                       format_date(options.cutoff + options.label_days - 1) +
+                       "); use --label always to write it anyway";
       return reached;
   }
   return false;
@@ -214,7 +218,8 @@ ItemGroupColumns item_group_columns(const FeatureOptions& options,
     result.projection = load_item_projection(options.item_projection_in);
     for (std::size_t c = 0; c < result.projection.item_ids.size(); ++c) {
       const std::int32_t item = catalogue.index.find(result.projection.item_ids[c]);
-      if (item != KeyIndex::kAbsent) column_of_item[static_cast<std::size_t>(item)] = static_cast<std::int32_t>(c);
+      if (item != KeyIndex::kAbsent)
+        column_of_item[static_cast<std::size_t>(item)] = static_cast<std::int32_t>(c);
     }
   } else {
     std::vector<std::uint64_t> bought(catalogue.index.size(), 0);
@@ -223,7 +228,8 @@ ItemGroupColumns item_group_columns(const FeatureOptions& options,
     }
     std::vector<std::uint32_t> order(bought.size());
     std::iota(order.begin(), order.end(), 0u);
-    std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return bought[a] > bought[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](auto a, auto b) { return bought[a] > bought[b]; });
     std::vector<std::string> top_ids;
     for (std::uint32_t item : order) {
       if (top_ids.size() == static_cast<std::size_t>(options.top_items) || bought[item] == 0) break;
@@ -238,7 +244,8 @@ ItemGroupColumns item_group_columns(const FeatureOptions& options,
   for (const auto& [player, item] : purchases) {
     const std::int64_t row = output_row[player];
     const std::int32_t column = column_of_item[item];
-    if (row >= 0 && column >= 0) cells.emplace_back(static_cast<std::uint32_t>(row), static_cast<std::uint32_t>(column));
+    if (row >= 0 && column >= 0)
+      cells.emplace_back(static_cast<std::uint32_t>(row), static_cast<std::uint32_t>(column));
   }
   purchases = {};
   std::sort(cells.begin(), cells.end());
@@ -254,7 +261,8 @@ ItemGroupColumns item_group_columns(const FeatureOptions& options,
   }
   std::partial_sum(counts.row_start.begin(), counts.row_start.end(), counts.row_start.begin());
   if (options.item_projection_in.empty()) {
-    result.projection = fit_item_projection(counts, std::move(result.projection.item_ids), options.item_components);
+    result.projection =
+        fit_item_projection(counts, std::move(result.projection.item_ids), options.item_components);
   }
   result.scores = project(result.projection, counts);
   const std::size_t groups = result.projection.component_count();
@@ -285,7 +293,8 @@ void fill_table(Table& table, const std::vector<FeatureSpec>& specs,
 
 void validate(const FeatureOptions& options) {
   if (options.observation_days < 1 || options.observation_days > 730) {
-    throw InputError("--window-days must be between 1 and 730, got " + std::to_string(options.observation_days));
+    throw InputError("--window-days must be between 1 and 730, got " +
+                     std::to_string(options.observation_days));
   }
   if (options.windows.empty()) throw InputError("--windows needs at least one window");
   for (std::size_t i = 0; i < options.windows.size(); ++i) {
@@ -301,10 +310,13 @@ void validate(const FeatureOptions& options) {
                      std::to_string(options.observation_days) + ")");
   }
   if (options.label_days < 1 || options.label_days > 366) {
-    throw InputError("--label-days must be between 1 and 366, got " + std::to_string(options.label_days));
+    throw InputError("--label-days must be between 1 and 366, got " +
+                     std::to_string(options.label_days));
   }
-  if (options.item_groups && (options.item_components < 1 || options.item_components > options.top_items)) {
-    throw InputError("--item-components must be between 1 and --top-items (" + std::to_string(options.top_items) + ")");
+  if (options.item_groups &&
+      (options.item_components < 1 || options.item_components > options.top_items)) {
+    throw InputError("--item-components must be between 1 and --top-items (" +
+                     std::to_string(options.top_items) + ")");
   }
   if (options.top_items < 1 || options.top_items > 10000) {
     throw InputError("--top-items must be between 1 and 10000");
@@ -321,8 +333,9 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
   CsvReadReport players_read;
   gamelog::Players players = gamelog::read_players(logs.players, reference_options, &players_read);
   const std::size_t n = players.index.size();
-  result.files.push_back({logs.players, players_read.bytes, players_read.rows, players_read.skipped_rows,
-                          players_read.skipped_examples, 0, seconds_since(start)});
+  result.files.push_back({logs.players, players_read.bytes, players_read.rows,
+                          players_read.skipped_rows, players_read.skipped_examples, 0,
+                          seconds_since(start)});
   result.players_in_file = n;
 
   std::optional<gamelog::ItemCatalogue> catalogue;
@@ -350,7 +363,8 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
         *logs.logins, gamelog::kLogins, counters.logins, true, true,
         [&](const CsvRow& row, WorkerState&, EventCounters& c, std::size_t player, Seconds time) {
           const std::int64_t seconds = row.integer(2);
-          if (seconds < 0) row.fail(2, "expected seconds >= 0, got " + quote_for_message(row.text(2)));
+          if (seconds < 0)
+            row.fail(2, "expected seconds >= 0, got " + quote_for_message(row.text(2)));
           if (parse_only || clock.in_label(time)) return;
           c.add(player, clock.days_before(time), static_cast<double>(seconds));
         }));
@@ -361,9 +375,11 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
   if (logs.topups) {
     result.files.push_back(builder.read_events(
         *logs.topups, gamelog::kTopups, counters.topups, true, false,
-        [&](const CsvRow& row, WorkerState& state, EventCounters& c, std::size_t player, Seconds time) {
+        [&](const CsvRow& row, WorkerState& state, EventCounters& c, std::size_t player,
+            Seconds time) {
           const double amount = row.number(2);
-          if (amount < 0) row.fail(2, "expected an amount >= 0, got " + quote_for_message(row.text(2)));
+          if (amount < 0)
+            row.fail(2, "expected an amount >= 0, got " + quote_for_message(row.text(2)));
           if (parse_only) return;
           if (clock.in_label(time)) {
             ensure_size(state.label_amount, n);
@@ -374,7 +390,8 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
           }
           c.add(player, clock.days_before(time), amount);
         }));
-    counters.label_amount = sum_worker_vectors(builder.last_states(), &WorkerState::label_amount, n);
+    counters.label_amount =
+        sum_worker_vectors(builder.last_states(), &WorkerState::label_amount, n);
     counters.label_count = sum_worker_vectors(builder.last_states(), &WorkerState::label_count, n);
   } else {
     no_file(counters.topups, true, false);
@@ -387,14 +404,17 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
     const gamelog::ItemCatalogue* items = catalogue ? &*catalogue : nullptr;
     result.files.push_back(builder.read_events(
         *logs.purchases, gamelog::kPurchases, counters.purchases, true, false,
-        [&](const CsvRow& row, WorkerState& state, EventCounters& c, std::size_t player, Seconds time) {
+        [&](const CsvRow& row, WorkerState& state, EventCounters& c, std::size_t player,
+            Seconds time) {
           const double price = row.number(3);
-          if (price < 0) row.fail(3, "expected a price >= 0, got " + quote_for_message(row.text(3)));
+          if (price < 0)
+            row.fail(3, "expected a price >= 0, got " + quote_for_message(row.text(3)));
           std::int32_t item = -1;
           if (items) {
             item = items->index.find(row.text(2));
             if (item == KeyIndex::kAbsent) {
-              row.fail(2, "unknown item id " + quote_for_message(row.text(2)) + " (not in items.csv)");
+              row.fail(2,
+                       "unknown item id " + quote_for_message(row.text(2)) + " (not in items.csv)");
             }
           }
           if (parse_only || clock.in_label(time)) return;
@@ -407,7 +427,8 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
           state.list_price_sum[player] += items->price_krw[i];
           state.main_items[player] += items->is_main[i];
           state.high_value_items[player] += items->is_high_value[i];
-          state.player_items.emplace_back(static_cast<std::uint32_t>(player), static_cast<std::uint32_t>(item));
+          state.player_items.emplace_back(static_cast<std::uint32_t>(player),
+                                          static_cast<std::uint32_t>(item));
         }));
     auto& states = builder.last_states();
     counters.list_price_sum = sum_worker_vectors(states, &WorkerState::list_price_sum, n);
@@ -471,7 +492,8 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
     const auto by_player = [&](const std::vector<std::vector<double>>& by_row) {
       std::vector<std::vector<double>> out(by_row.size(), std::vector<double>(n, 0.0));
       for (std::size_t k = 0; k < by_row.size(); ++k) {
-        for (std::size_t r = 0; r < player_of_row.size(); ++r) out[k][player_of_row[r]] = by_row[k][r];
+        for (std::size_t r = 0; r < player_of_row.size(); ++r)
+          out[k][player_of_row[r]] = by_row[k][r];
       }
       return out;
     };
@@ -480,8 +502,8 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
     result.projection = std::move(item_columns.projection);
   }
 
-  CatalogData data{&counters, &is_female, &is_male, &players.age, &days_since_signup,
-                   &groups_by_player, &scores_by_player};
+  CatalogData data{&counters,          &is_female,        &is_male,         &players.age,
+                   &days_since_signup, &groups_by_player, &scores_by_player};
   const std::vector<FeatureSpec> specs = feature_catalog(options, shape, data);
   result.table.key_name = "player_id";
   result.table.keys.reserve(player_of_row.size());
@@ -518,20 +540,21 @@ FeatureResult build_transaction_features(const std::string& path, const FeatureO
   PlayerCounters& counters = builder.counters();
   const EventClock& clock = builder.clock();
   const bool parse_only = options.parse_only;
-  result.files.push_back(builder.read_events(
-      path, gamelog::kTransactions, counters.topups, true, false,
-      [&](const CsvRow& row, WorkerState& state, EventCounters& c, std::size_t player, Seconds time) {
-        const double amount = row.number(2);
-        if (parse_only) return;
-        if (clock.in_label(time)) {
-          ensure_size(state.label_amount, n);
-          ensure_size(state.label_count, n);
-          state.label_amount[player] += amount;
-          ++state.label_count[player];
-          return;
-        }
-        c.add(player, clock.days_before(time), amount);
-      }));
+  result.files.push_back(
+      builder.read_events(path, gamelog::kTransactions, counters.topups, true, false,
+                          [&](const CsvRow& row, WorkerState& state, EventCounters& c,
+                              std::size_t player, Seconds time) {
+                            const double amount = row.number(2);
+                            if (parse_only) return;
+                            if (clock.in_label(time)) {
+                              ensure_size(state.label_amount, n);
+                              ensure_size(state.label_count, n);
+                              state.label_amount[player] += amount;
+                              ++state.label_count[player];
+                              return;
+                            }
+                            c.add(player, clock.days_before(time), amount);
+                          }));
   counters.label_amount = sum_worker_vectors(builder.last_states(), &WorkerState::label_amount, n);
   counters.label_count = sum_worker_vectors(builder.last_states(), &WorkerState::label_count, n);
   result.latest_event = builder.latest_event();

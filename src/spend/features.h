@@ -25,18 +25,18 @@ namespace playsight::spend {
 enum class LabelMode { kAuto, kAlways, kNever };
 
 struct FeatureOptions {
-  Days cutoff = 0;                    // features use events before this date, labels from it on
-  int observation_days = 90;          // W: the window that ends at the cutoff
+  Days cutoff = 0;                      // features use events before this date, labels from it on
+  int observation_days = 90;            // W: the window that ends at the cutoff
   std::vector<int> windows{7, 30, 90};  // sub-windows for counts and sums (each <= W)
-  int label_days = 30;                // H: the label is the top-up amount in [cutoff, cutoff+H)
+  int label_days = 30;                  // H: the label is the top-up amount in [cutoff, cutoff+H)
   LabelMode label = LabelMode::kAuto;  // auto: only when the logs reach the end of the label window
-  bool item_groups = true;            // fit (or apply) the item PCA and add its columns
+  bool item_groups = true;             // fit (or apply) the item PCA and add its columns
   int item_components = 8;
   int top_items = 100;
-  std::string item_projection_in;     // apply this saved projection instead of fitting one
+  std::string item_projection_in;  // apply this saved projection instead of fitting one
   unsigned threads = 0;
   bool skip_bad_rows = false;
-  bool parse_only = false;            // parse every field, aggregate nothing (benchmarks)
+  bool parse_only = false;  // parse every field, aggregate nothing (benchmarks)
   bool progress = true;
 };
 

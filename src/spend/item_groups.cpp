@@ -28,7 +28,8 @@ Eigen::MatrixXd varimax(const Eigen::MatrixXd& loadings) {
     const Eigen::VectorXd column_power = rotated.array().square().colwise().sum().transpose();
     const Eigen::MatrixXd gradient =
         loadings.transpose() * (cubed - rotated * column_power.asDiagonal() / items);
-    const Eigen::JacobiSVD<Eigen::MatrixXd> svd(gradient, Eigen::ComputeFullU | Eigen::ComputeFullV);
+    const Eigen::JacobiSVD<Eigen::MatrixXd> svd(gradient,
+                                                Eigen::ComputeFullU | Eigen::ComputeFullV);
     rotation = svd.matrixU() * svd.matrixV().transpose();
     const double next = svd.singularValues().sum();
     if (next < criterion * (1 + 1e-9)) break;
@@ -44,9 +45,10 @@ ItemProjection fit_item_projection(const SparseCounts& counts, std::vector<std::
   const auto items = static_cast<Eigen::Index>(item_ids.size());
   if (components < 1) throw InputError("--item-components must be at least 1");
   if (items < components) {
-    throw InputError("only " + std::to_string(items) + " distinct items were bought in the window, "
-                     "fewer than --item-components " + std::to_string(components) +
-                     "; lower it or use --no-item-groups");
+    throw InputError("only " + std::to_string(items) +
+                     " distinct items were bought in the window, "
+                     "fewer than --item-components " +
+                     std::to_string(components) + "; lower it or use --no-item-groups");
   }
   const auto rows = static_cast<double>(counts.rows());
   if (counts.rows() == 0) throw InputError("no players to fit item groups on");
@@ -79,7 +81,8 @@ ItemProjection fit_item_projection(const SparseCounts& counts, std::vector<std::
   for (Eigen::Index k = 0; k < components; ++k) {
     by_variance.emplace_back(basis.col(k).dot(covariance * basis.col(k)), k);
   }
-  std::stable_sort(by_variance.begin(), by_variance.end(), [](auto a, auto b) { return a.first > b.first; });
+  std::stable_sort(by_variance.begin(), by_variance.end(),
+                   [](auto a, auto b) { return a.first > b.first; });
 
   ItemProjection projection;
   projection.item_ids = std::move(item_ids);
@@ -97,7 +100,8 @@ ItemProjection fit_item_projection(const SparseCounts& counts, std::vector<std::
   for (Eigen::Index item = 0; item < items; ++item) {
     int best = 0;
     for (int k = 1; k < components; ++k) {
-      if (std::fabs(projection.components[k][item]) > std::fabs(projection.components[best][item])) best = k;
+      if (std::fabs(projection.components[k][item]) > std::fabs(projection.components[best][item]))
+        best = k;
     }
     projection.group_of_item[item] = best;
   }

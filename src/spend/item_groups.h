@@ -14,9 +14,9 @@
 namespace playsight::spend {
 
 struct ItemProjection {
-  std::vector<std::string> item_ids;  // the top items, most bought first
-  std::vector<double> mean;           // per item, of log(1 + purchases)
-  std::vector<std::vector<double>> components;  // [component][item], unit length
+  std::vector<std::string> item_ids;             // the top items, most bought first
+  std::vector<double> mean;                      // per item, of log(1 + purchases)
+  std::vector<std::vector<double>> components;   // [component][item], unit length
   std::vector<double> explained_variance_ratio;  // per component
   std::vector<int> group_of_item;                // component each item belongs to
   std::uint64_t fitted_players = 0;

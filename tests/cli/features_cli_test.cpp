@@ -24,21 +24,26 @@ CommandRun run(const std::string& arguments) {
   std::FILE* pipe = ::popen(command.c_str(), "r");
   std::string output;
   std::array<char, 4096> buffer{};
-  while (std::size_t got = std::fread(buffer.data(), 1, buffer.size(), pipe)) output.append(buffer.data(), got);
+  while (std::size_t got = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    output.append(buffer.data(), got);
   const int status = ::pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
 void write_small_log(const testing::TempDir& dir) {
-  dir.write("players.csv", "player_id,gender,age,signup_date\n1,F,25,2026-01-15\n2,M,40,2026-09-20\n");
-  dir.write("topups.csv", "player_id,topup_time,amount_krw\n1,2026-09-25 12:00:00,5500\n1,2026-10-30 12:00:00,1100\n");
+  dir.write("players.csv",
+            "player_id,gender,age,signup_date\n1,F,25,2026-01-15\n2,M,40,2026-09-20\n");
+  dir.write(
+      "topups.csv",
+      "player_id,topup_time,amount_krw\n1,2026-09-25 12:00:00,5500\n1,2026-10-30 12:00:00,1100\n");
   dir.write("logins.csv", "player_id,login_time,play_seconds\n2,2026-09-30 10:00:00,120\n");
 }
 
 TEST(FeaturesCli, WritesTableReportAndSummary) {
   testing::TempDir dir;
   write_small_log(dir);
-  const CommandRun result = run("features --logs " + dir.path() + " --cutoff 2026-10-01 --out " + dir.file("out/f.csv"));
+  const CommandRun result =
+      run("features --logs " + dir.path() + " --cutoff 2026-10-01 --out " + dir.file("out/f.csv"));
   ASSERT_EQ(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("2 players x"), std::string::npos) << result.output;
   const Table table = read_table_csv(dir.file("out/f.csv"));
@@ -53,16 +58,19 @@ TEST(FeaturesCli, BadInputExitsWithTwoAndOneLine) {
   testing::TempDir dir;
   write_small_log(dir);
   dir.write("topups.csv", "player_id,topup_time,amount_krw\n1,2026-09-25 12:00:00,5,500\n");
-  CommandRun result = run("features --logs " + dir.path() + " --cutoff 2026-10-01 --out " + dir.file("f.csv"));
+  CommandRun result =
+      run("features --logs " + dir.path() + " --cutoff 2026-10-01 --out " + dir.file("f.csv"));
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_EQ(result.output, "playsight: error: " + dir.file("topups.csv") +
-                               ":2: expected 3 fields (player_id,topup_time,amount_krw), found 4\n");
+  EXPECT_EQ(result.output,
+            "playsight: error: " + dir.file("topups.csv") +
+                ":2: expected 3 fields (player_id,topup_time,amount_krw), found 4\n");
   result = run("features --logs " + dir.file("missing") + " --cutoff 2026-10-01");
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.output.find("missing: no such folder"), std::string::npos);
   result = run("features --logs " + dir.path() + " --cutoff 2026-02-30");
   EXPECT_EQ(result.exit_code, 2);
-  EXPECT_NE(result.output.find("--cutoff: expected a date YYYY-MM-DD, got '2026-02-30'"), std::string::npos);
+  EXPECT_NE(result.output.find("--cutoff: expected a date YYYY-MM-DD, got '2026-02-30'"),
+            std::string::npos);
   result = run("features --logs " + dir.path() + " --cutoff 2026-10-01 --windows 7,x");
   EXPECT_EQ(result.exit_code, 2);
   result = run("features --bogus");

@@ -18,8 +18,8 @@ struct Collected {
   std::vector<std::vector<std::string>> rows;
 };
 
-CsvReadReport read_all(const std::string& path, std::vector<std::string_view> columns, Collected& out,
-                       CsvReadOptions options = {}) {
+CsvReadReport read_all(const std::string& path, std::vector<std::string_view> columns,
+                       Collected& out, CsvReadOptions options = {}) {
   CsvReader reader(path, columns);
   return reader.read(
       [&](unsigned) {
@@ -63,28 +63,37 @@ TEST(CsvReader, ErrorsNameFileLineAndColumn) {
   const auto path = dir.write("topups.csv", "player_id,amount\n1,10\n2,ten\n3,30\n");
   EXPECT_EQ(error_of([&] {
               CsvReader reader(path, {"player_id", "amount"});
-              reader.read(
-                  [](unsigned) { return [](const CsvRow& row) { row.number(1); }; }, {});
+              reader.read([](unsigned) { return [](const CsvRow& row) { row.number(1); }; }, {});
             }),
             path + ":3: column 'amount': expected a number, got 'ten'");
 }
 
 TEST(CsvReader, MissingFileEmptyFileMissingColumnAndShortRow) {
   TempDir dir;
-  EXPECT_NE(error_of([&] { CsvReader(dir.file("nope.csv"), {"a"}); }).find("nope.csv: cannot open: No such file"),
+  EXPECT_NE(error_of([&] {
+              CsvReader(dir.file("nope.csv"), {"a"});
+            }).find("nope.csv: cannot open: No such file"),
             std::string::npos);
   const auto empty = dir.write("empty.csv", "");
-  EXPECT_EQ(error_of([&] { CsvReader(empty, {"a", "b"}); }),
+  EXPECT_EQ(error_of([&] {
+              CsvReader(empty, {"a", "b"});
+            }),
             empty + ": the file is empty; expected a header row with a,b");
   const auto header = dir.write("h.csv", "a,c\n1,2\n");
-  EXPECT_EQ(error_of([&] { CsvReader(header, {"a", "b"}); }),
+  EXPECT_EQ(error_of([&] {
+              CsvReader(header, {"a", "b"});
+            }),
             header + ":1: missing column b; the header has 'a,c', expected a,b");
   const auto short_row = dir.write("s.csv", "a,b\n1,2\n3\n");
   Collected got;
-  EXPECT_EQ(error_of([&] { read_all(short_row, {"a", "b"}, got); }),
+  EXPECT_EQ(error_of([&] {
+              read_all(short_row, {"a", "b"}, got);
+            }),
             short_row + ":3: expected 2 fields (a,b), found 1");
   const auto open_quote = dir.write("q.csv", "a,b\n1,\"2\n");
-  EXPECT_EQ(error_of([&] { read_all(open_quote, {"a", "b"}, got); }),
+  EXPECT_EQ(error_of([&] {
+              read_all(open_quote, {"a", "b"}, got);
+            }),
             open_quote + ":2: a quoted field is not closed (missing '\"')");
 }
 
@@ -135,8 +144,10 @@ TEST(CsvReader, ParallelChunksMatchSequentialReadWithQuotedLineBreaks) {
         [&](unsigned) {
           return [&](const CsvRow& row) {
             sum += row.integer(2);
-            if (row.text(1) == "multi\nline, \"quoted\"") ++multi;
-            else if (row.text(1) != "plain") row.fail(1, "corrupt");
+            if (row.text(1) == "multi\nline, \"quoted\"")
+              ++multi;
+            else if (row.text(1) != "plain")
+              row.fail(1, "corrupt");
           };
         },
         options);
@@ -145,8 +156,8 @@ TEST(CsvReader, ParallelChunksMatchSequentialReadWithQuotedLineBreaks) {
     EXPECT_GT(multi.load(), 3000);
     ASSERT_EQ(report.skipped_rows, 1u);
     const long lines = std::count(text.begin(), text.end(), '\n');
-    EXPECT_EQ(report.skipped_examples[0],
-              path + ":" + std::to_string(lines) + ": column 'value': expected an integer, got 'oops'");
+    EXPECT_EQ(report.skipped_examples[0], path + ":" + std::to_string(lines) +
+                                              ": column 'value': expected an integer, got 'oops'");
   }
 }
 

@@ -31,21 +31,21 @@ void write_tiny_log(const TempDir& dir) {
             "C,gacha,3000,0,0\n");
   dir.write("logins.csv",
             "player_id,login_time,play_seconds\n"
-            "1,2026-09-30 23:59:59,600\n"   // day before the cutoff
-            "1,2026-09-30 10:00:00,1200\n"  // same day
-            "1,2026-09-24 00:00:00,300\n"   // exactly 7 days before: inside the 7-day window
-            "1,2026-09-23 23:59:59,60\n"    // one second earlier: 30-day window only
-            "1,2026-07-03 00:00:00,30\n"    // first second of the 90-day window
-            "1,2026-07-02 23:59:59,999\n"   // before the window: ignored
-            "1,2026-10-05 12:00:00,999\n"   // after the cutoff: no feature counts it
-            "1,2026-11-01 00:00:00,999\n"); // after the label window: ignored
+            "1,2026-09-30 23:59:59,600\n"    // day before the cutoff
+            "1,2026-09-30 10:00:00,1200\n"   // same day
+            "1,2026-09-24 00:00:00,300\n"    // exactly 7 days before: inside the 7-day window
+            "1,2026-09-23 23:59:59,60\n"     // one second earlier: 30-day window only
+            "1,2026-07-03 00:00:00,30\n"     // first second of the 90-day window
+            "1,2026-07-02 23:59:59,999\n"    // before the window: ignored
+            "1,2026-10-05 12:00:00,999\n"    // after the cutoff: no feature counts it
+            "1,2026-11-01 00:00:00,999\n");  // after the label window: ignored
   dir.write("topups.csv",
             "player_id,topup_time,amount_krw\n"
             "1,2026-09-25 12:00:00,5500\n"
             "1,2026-08-15 08:00:00,33000\n"
-            "1,2026-10-03 09:00:00,11000\n"   // label
-            "1,2026-10-30 23:59:59,1100\n"    // label: last second of the label window
-            "1,2026-10-31 00:00:00,55000\n"   // after the label window
+            "1,2026-10-03 09:00:00,11000\n"  // label
+            "1,2026-10-30 23:59:59,1100\n"   // label: last second of the label window
+            "1,2026-10-31 00:00:00,55000\n"  // after the label window
             "2,2026-09-21 00:00:01,3300\n");
   dir.write("purchases.csv",
             "player_id,purchase_time,item_id,price_krw\n"
@@ -73,7 +73,8 @@ std::map<std::string, double> row_of(const Table& table, const std::string& key)
   for (std::size_t r = 0; r < table.rows(); ++r) {
     if (table.keys[r] != key) continue;
     std::map<std::string, double> values;
-    for (std::size_t c = 0; c < table.column_names.size(); ++c) values[table.column_names[c]] = table.columns[c][r];
+    for (std::size_t c = 0; c < table.column_names.size(); ++c)
+      values[table.column_names[c]] = table.columns[c][r];
     return values;
   }
   ADD_FAILURE() << "no row " << key;
@@ -86,30 +87,54 @@ TEST(Features, TinyLogMatchesHandComputedValues) {
   for (unsigned threads : {1u, 3u}) {
     FeatureOptions options = tiny_options();
     options.threads = threads;
-    const FeatureResult result = build_player_features(gamelog::find_log_files(dir.path()), options);
+    const FeatureResult result =
+        build_player_features(gamelog::find_log_files(dir.path()), options);
     ASSERT_EQ(result.table.rows(), 2u);
     EXPECT_EQ(result.table.keys, (std::vector<std::string>{"1", "2"}));
     EXPECT_EQ(result.players_signed_up_after_cutoff, 1u);
     EXPECT_TRUE(result.label_written) << result.label_note;
 
-    const std::map<std::string, double> expected_1 = {
-        {"is_female", 1}, {"is_male", 0}, {"age", 25}, {"days_since_signup", 259},
-        {"login_count_last_7d", 3}, {"login_count_last_30d", 4}, {"login_count_last_90d", 5},
-        {"play_minutes_last_7d", 35}, {"play_minutes_last_30d", 36}, {"play_minutes_last_90d", 36.5},
-        {"active_days_last_7d", 2}, {"active_days_last_30d", 3}, {"active_days_last_90d", 4},
-        {"days_since_last_login", 1},
-        {"topup_count_last_7d", 1}, {"topup_count_last_30d", 1}, {"topup_count_last_90d", 2},
-        {"topup_amount_last_7d", 5500}, {"topup_amount_last_30d", 5500}, {"topup_amount_last_90d", 38500},
-        {"days_since_last_topup", 6},
-        {"purchase_count_last_7d", 1}, {"purchase_count_last_30d", 2}, {"purchase_count_last_90d", 2},
-        {"purchase_amount_last_7d", 8000}, {"purchase_amount_last_30d", 58000},
-        {"purchase_amount_last_90d", 58000},
-        {"shop_visit_count_last_7d", 2}, {"shop_visit_count_last_30d", 3}, {"shop_visit_count_last_90d", 3},
-        {"shop_visit_days_last_7d", 1}, {"shop_visit_days_last_30d", 2}, {"shop_visit_days_last_90d", 2},
-        {"mean_list_price_bought", 30000}, {"mean_price_paid", 29000},
-        {"main_item_purchases", 1}, {"high_value_item_purchases", 1},
-        {"bought_main_item", 1}, {"bought_high_value_item", 1},
-        {"topup_amount_next_30d", 12100}, {"topup_count_next_30d", 2}};
+    const std::map<std::string, double> expected_1 = {{"is_female", 1},
+                                                      {"is_male", 0},
+                                                      {"age", 25},
+                                                      {"days_since_signup", 259},
+                                                      {"login_count_last_7d", 3},
+                                                      {"login_count_last_30d", 4},
+                                                      {"login_count_last_90d", 5},
+                                                      {"play_minutes_last_7d", 35},
+                                                      {"play_minutes_last_30d", 36},
+                                                      {"play_minutes_last_90d", 36.5},
+                                                      {"active_days_last_7d", 2},
+                                                      {"active_days_last_30d", 3},
+                                                      {"active_days_last_90d", 4},
+                                                      {"days_since_last_login", 1},
+                                                      {"topup_count_last_7d", 1},
+                                                      {"topup_count_last_30d", 1},
+                                                      {"topup_count_last_90d", 2},
+                                                      {"topup_amount_last_7d", 5500},
+                                                      {"topup_amount_last_30d", 5500},
+                                                      {"topup_amount_last_90d", 38500},
+                                                      {"days_since_last_topup", 6},
+                                                      {"purchase_count_last_7d", 1},
+                                                      {"purchase_count_last_30d", 2},
+                                                      {"purchase_count_last_90d", 2},
+                                                      {"purchase_amount_last_7d", 8000},
+                                                      {"purchase_amount_last_30d", 58000},
+                                                      {"purchase_amount_last_90d", 58000},
+                                                      {"shop_visit_count_last_7d", 2},
+                                                      {"shop_visit_count_last_30d", 3},
+                                                      {"shop_visit_count_last_90d", 3},
+                                                      {"shop_visit_days_last_7d", 1},
+                                                      {"shop_visit_days_last_30d", 2},
+                                                      {"shop_visit_days_last_90d", 2},
+                                                      {"mean_list_price_bought", 30000},
+                                                      {"mean_price_paid", 29000},
+                                                      {"main_item_purchases", 1},
+                                                      {"high_value_item_purchases", 1},
+                                                      {"bought_main_item", 1},
+                                                      {"bought_high_value_item", 1},
+                                                      {"topup_amount_next_30d", 12100},
+                                                      {"topup_count_next_30d", 2}};
     EXPECT_EQ(row_of(result.table, "1"), expected_1);
 
     const auto row_2 = row_of(result.table, "2");
@@ -128,7 +153,8 @@ TEST(Features, TinyLogMatchesHandComputedValues) {
 
     // Rows outside the windows are counted, not silently dropped.
     std::map<std::string, std::uint64_t> outside;
-    for (const auto& file : result.files) outside[file.path.substr(file.path.rfind('/') + 1)] = file.outside_window;
+    for (const auto& file : result.files)
+      outside[file.path.substr(file.path.rfind('/') + 1)] = file.outside_window;
     EXPECT_EQ(outside["logins.csv"], 2u);
     EXPECT_EQ(outside["topups.csv"], 1u);
     EXPECT_EQ(outside["purchases.csv"], 1u);
@@ -152,10 +178,14 @@ TEST(Features, LabelIsLeftOutWhenTheLogsStopBeforeTheLabelWindowEnds) {
   write_tiny_log(dir);
   dir.write("topups.csv", "player_id,topup_time,amount_krw\n1,2026-10-03 09:00:00,11000\n");
   dir.write("logins.csv", "player_id,login_time,play_seconds\n1,2026-09-30 10:00:00,60\n");
-  const FeatureResult result = build_player_features(gamelog::find_log_files(dir.path()), tiny_options());
+  const FeatureResult result =
+      build_player_features(gamelog::find_log_files(dir.path()), tiny_options());
   EXPECT_FALSE(result.label_written);
-  EXPECT_NE(result.label_note.find("latest event is 2026-10-03 09:00:00"), std::string::npos) << result.label_note;
-  EXPECT_EQ(std::count(result.table.column_names.begin(), result.table.column_names.end(), "topup_amount_next_30d"), 0);
+  EXPECT_NE(result.label_note.find("latest event is 2026-10-03 09:00:00"), std::string::npos)
+      << result.label_note;
+  EXPECT_EQ(std::count(result.table.column_names.begin(), result.table.column_names.end(),
+                       "topup_amount_next_30d"),
+            0);
 }
 
 std::string error_of(const TempDir& dir, const FeatureOptions& options) {
@@ -170,23 +200,34 @@ std::string error_of(const TempDir& dir, const FeatureOptions& options) {
 TEST(Features, BadRowsNameFileLineAndColumn) {
   TempDir dir;
   write_tiny_log(dir);
-  const auto logins = dir.write("logins.csv", "player_id,login_time,play_seconds\n1,2026-09-30 10:00:00,60\n1,2026-09-31 10:00:00,60\n");
+  const auto logins = dir.write(
+      "logins.csv",
+      "player_id,login_time,play_seconds\n1,2026-09-30 10:00:00,60\n1,2026-09-31 10:00:00,60\n");
   EXPECT_EQ(error_of(dir, tiny_options()),
-            logins + ":3: column 'login_time': expected a timestamp 'YYYY-MM-DD HH:MM:SS' (or Unix seconds), got '2026-09-31 10:00:00'");
+            logins +
+                ":3: column 'login_time': expected a timestamp 'YYYY-MM-DD HH:MM:SS' (or Unix "
+                "seconds), got '2026-09-31 10:00:00'");
   dir.write("logins.csv", "player_id,login_time,play_seconds\n1,2026-09-30 10:00:00,60\n");
-  const auto topups = dir.write("topups.csv", "player_id,topup_time,amount_krw\n1,2026-09-30 10:00:00,lots\n");
-  EXPECT_EQ(error_of(dir, tiny_options()), topups + ":2: column 'amount_krw': expected a number, got 'lots'");
+  const auto topups =
+      dir.write("topups.csv", "player_id,topup_time,amount_krw\n1,2026-09-30 10:00:00,lots\n");
+  EXPECT_EQ(error_of(dir, tiny_options()),
+            topups + ":2: column 'amount_krw': expected a number, got 'lots'");
   dir.write("topups.csv", "player_id,topup_time,amount_krw\n77,2026-09-30 10:00:00,100\n");
-  EXPECT_EQ(error_of(dir, tiny_options()), topups + ":2: column 'player_id': unknown player id '77' (not in the players)");
+  EXPECT_EQ(error_of(dir, tiny_options()),
+            topups + ":2: column 'player_id': unknown player id '77' (not in the players)");
   dir.write("topups.csv", "player_id,topup_time\n1,2026-09-30 10:00:00\n");
-  EXPECT_NE(error_of(dir, tiny_options()).find(topups + ":1: missing column amount_krw"), std::string::npos);
+  EXPECT_NE(error_of(dir, tiny_options()).find(topups + ":1: missing column amount_krw"),
+            std::string::npos);
   dir.write("topups.csv", "");
   EXPECT_NE(error_of(dir, tiny_options()).find(topups + ": the file is empty"), std::string::npos);
   dir.write("topups.csv", "player_id,topup_time,amount_krw\n1,2026-09-30 10:00:00\n");
-  EXPECT_EQ(error_of(dir, tiny_options()), topups + ":2: expected 3 fields (player_id,topup_time,amount_krw), found 2");
+  EXPECT_EQ(error_of(dir, tiny_options()),
+            topups + ":2: expected 3 fields (player_id,topup_time,amount_krw), found 2");
   dir.write("topups.csv", "player_id,topup_time,amount_krw\n");
-  const auto purchases = dir.write("purchases.csv", "player_id,purchase_time,item_id,price_krw\n1,2026-09-28 10:00:00,Z,10\n");
-  EXPECT_EQ(error_of(dir, tiny_options()), purchases + ":2: column 'item_id': unknown item id 'Z' (not in items.csv)");
+  const auto purchases = dir.write(
+      "purchases.csv", "player_id,purchase_time,item_id,price_krw\n1,2026-09-28 10:00:00,Z,10\n");
+  EXPECT_EQ(error_of(dir, tiny_options()),
+            purchases + ":2: column 'item_id': unknown item id 'Z' (not in items.csv)");
   EXPECT_NE(error_of(TempDir(), tiny_options()).find("no players.csv"), std::string::npos);
 }
 
@@ -204,12 +245,15 @@ TEST(Features, SkipBadRowsCountsEveryRejectedRow) {
   options.skip_bad_rows = true;
   const FeatureResult result = build_player_features(gamelog::find_log_files(dir.path()), options);
   const FileReport* topups = nullptr;
-  for (const auto& file : result.files) if (file.path.ends_with("topups.csv")) topups = &file;
+  for (const auto& file : result.files)
+    if (file.path.ends_with("topups.csv")) topups = &file;
   ASSERT_NE(topups, nullptr);
   EXPECT_EQ(topups->rows, 2u);
   EXPECT_EQ(topups->skipped_rows, 3u);
   ASSERT_EQ(topups->skipped_examples.size(), 3u);
-  EXPECT_NE(topups->skipped_examples[2].find(":5: column 'amount_krw': expected an amount >= 0, got '-5'"), std::string::npos);
+  EXPECT_NE(topups->skipped_examples[2].find(
+                ":5: column 'amount_krw': expected an amount >= 0, got '-5'"),
+            std::string::npos);
   EXPECT_EQ(row_of(result.table, "1").at("topup_amount_last_90d"), 5500);
 }
 

@@ -20,7 +20,8 @@ SparseCounts two_taste_counts(int players) {
     const int first = (p % 2 == 0) ? 0 : 5;
     std::vector<std::uint32_t> bought(10, 0);
     const int purchases = 1 + static_cast<int>(random() % 10);
-    for (int i = 0; i < purchases; ++i) ++bought[static_cast<std::size_t>(first + static_cast<int>(random() % 5))];
+    for (int i = 0; i < purchases; ++i)
+      ++bought[static_cast<std::size_t>(first + static_cast<int>(random() % 5))];
     if (random() % 10 == 0) ++bought[random() % 10];
     for (std::uint32_t item = 0; item < 10; ++item) {
       if (bought[item] == 0) continue;
@@ -44,8 +45,10 @@ TEST(ItemGroups, PcaSeparatesTwoTastes) {
   ASSERT_EQ(projection.component_count(), 2u);
   // Every item of one taste must land in one group and the other taste's items in the other.
   const int group_of_first_taste = projection.group_of_item[0];
-  for (int item = 0; item < 5; ++item) EXPECT_EQ(projection.group_of_item[item], group_of_first_taste) << item;
-  for (int item = 5; item < 10; ++item) EXPECT_NE(projection.group_of_item[item], group_of_first_taste) << item;
+  for (int item = 0; item < 5; ++item)
+    EXPECT_EQ(projection.group_of_item[item], group_of_first_taste) << item;
+  for (int item = 5; item < 10; ++item)
+    EXPECT_NE(projection.group_of_item[item], group_of_first_taste) << item;
   EXPECT_GT(projection.explained_variance_ratio[0] + projection.explained_variance_ratio[1], 0.5);
   EXPECT_GE(projection.explained_variance_ratio[0], projection.explained_variance_ratio[1]);
   // A player's score is high on their own taste's component and low on the other's.

@@ -33,7 +33,9 @@ class EventCounters {
         if (!amount_.empty()) amount_[base + w] += amount;
       }
     }
-    if (words_) days_[player * words_ + static_cast<std::size_t>(days_before) / 64] |= std::uint64_t{1} << (days_before % 64);
+    if (words_)
+      days_[player * words_ + static_cast<std::size_t>(days_before) / 64] |= std::uint64_t{1}
+                                                                             << (days_before % 64);
     latest_[player] = std::min(latest_[player], days_before);
   }
 
@@ -41,13 +43,18 @@ class EventCounters {
   void merge(const EventCounters& other, std::size_t begin, std::size_t end) {
     const std::size_t n = windows_.size();
     for (std::size_t i = begin * n; i < end * n; ++i) count_[i] += other.count_[i];
-    for (std::size_t i = begin * n; i < std::min(end * n, amount_.size()); ++i) amount_[i] += other.amount_[i];
+    for (std::size_t i = begin * n; i < std::min(end * n, amount_.size()); ++i)
+      amount_[i] += other.amount_[i];
     for (std::size_t i = begin * words_; i < end * words_; ++i) days_[i] |= other.days_[i];
     for (std::size_t p = begin; p < end; ++p) latest_[p] = std::min(latest_[p], other.latest_[p]);
   }
 
-  double count(std::size_t player, std::size_t window) const { return count_[player * windows_.size() + window]; }
-  double amount(std::size_t player, std::size_t window) const { return amount_[player * windows_.size() + window]; }
+  double count(std::size_t player, std::size_t window) const {
+    return count_[player * windows_.size() + window];
+  }
+  double amount(std::size_t player, std::size_t window) const {
+    return amount_[player * windows_.size() + window];
+  }
   // Distinct days with an event among the `window` days before the cutoff.
   double distinct_days(std::size_t player, int window) const {
     int total = 0;
