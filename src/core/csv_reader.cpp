@@ -12,10 +12,6 @@
 #include <cstring>
 #include <mutex>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "core/parallel.h"
 #include "core/progress.h"
 
@@ -113,39 +109,7 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
-// An error found inside one chunk, located by the chunk's own line count.
-struct ChunkError {
-  std::uint64_t local_line = 0;
-  std::size_t wanted_column = static_cast<std::size_t>(-1);  // -1: the record as a whole
-  std::string message;
-};
-
-constexpr std::size_t kWholeRecord = static_cast<std::size_t>(-1);
-
-// The first ',' or '\n' in [p, end), or end. Sixteen bytes at a time where SSE2 is there (all
-// x86-64): log fields are short, so one compare usually finds the end of the field.
-inline const char* find_field_end(const char* p, const char* end) {
-#if defined(__SSE2__)
-  const __m128i comma = _mm_set1_epi8(',');
-  const __m128i newline = _mm_set1_epi8('\n');
-  while (end - p >= 16) {
-    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-    const int mask = _mm_movemask_epi8(
-        _mm_or_si128(_mm_cmpeq_epi8(block, comma), _mm_cmpeq_epi8(block, newline)));
-    if (mask != 0) return p + __builtin_ctz(static_cast<unsigned>(mask));
-    p += 16;
-  }
-#endif
-  while (p < end && *p != ',' && *p != '\n') ++p;
-  return p;
-}
-
 }  // namespace
-
-struct CsvReader::Chunk {
-  std::uint64_t begin = 0;  // offset of the first record
-  std::uint64_t end = 0;    // offset just past the last record
-};
 
 CsvReader::CsvReader(std::string path, std::vector<std::string_view> wanted_columns)
     : path_(std::move(path)), wanted_names_(std::move(wanted_columns)) {
@@ -183,6 +147,7 @@ CsvReader::CsvReader(std::string path, std::vector<std::string_view> wanted_colu
   std::string_view header_line(data_ + header_start, header_end - header_start);
   if (!header_line.empty() && header_line.back() == '\r') header_line.remove_suffix(1);
   header_ = split_header(header_line);
+  header_text_ = join(header_);
 
   std::vector<std::string> missing;
   for (auto name : wanted_names_) {
@@ -277,176 +242,52 @@ std::string CsvReader::locate(std::uint64_t line, std::size_t wanted_column,
   return where + message;
 }
 
-CsvReadReport CsvReader::read(const std::function<CsvVisitor(unsigned worker)>& make_visitor,
-                              const CsvReadOptions& options) const {
-  const std::vector<Chunk> chunks = plan_chunks(options);
-  const unsigned workers = static_cast<unsigned>(
-      std::min<std::size_t>(resolve_thread_count(options.threads), chunks.size()));
-  std::vector<CsvVisitor> visitors;
-  visitors.reserve(workers);
-  for (unsigned w = 0; w < workers; ++w) visitors.push_back(make_visitor(w));
-
-  struct ChunkResult {
-    std::uint64_t rows = 0;
-    std::uint64_t lines = 0;  // line breaks inside the chunk
-    std::uint64_t skipped = 0;
-    std::vector<ChunkError> errors;  // strict: at most one; skipping: the first few
-    bool done = false;
-  };
-  std::vector<ChunkResult> results(chunks.size());
-  std::atomic<bool> stop{false};
-  const std::size_t columns = header_.size();
-  const long page = ::sysconf(_SC_PAGESIZE);
-
+void CsvReader::run_chunks(const std::vector<Chunk>& chunks, unsigned workers,
+                           const CsvReadOptions& options, const std::atomic<bool>& stop,
+                           const std::function<void(std::size_t, unsigned)>& parse) const {
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
   parallel_for(chunks.size(), workers, [&](std::size_t index, unsigned worker) {
     if (stop.load(std::memory_order_relaxed)) return;
-    const Chunk chunk = chunks[index];
-    ChunkResult& result = results[index];
-    const CsvVisitor& visit = visitors[worker];
-    std::vector<std::string_view> fields(columns);
-    std::vector<std::string> unquoted(columns);
-    const char* p = data_ + chunk.begin;
-    const char* const end = data_ + chunk.end;
-    std::uint64_t line = 0;
-
-    const auto record_error = [&](std::uint64_t at_line, std::size_t column, std::string message) {
-      if (!options.skip_bad_rows) {
-        result.errors.push_back({at_line, column, std::move(message)});
-        stop.store(true);
-        return false;
-      }
-      ++result.skipped;
-      if (result.errors.size() < options.kept_examples) {
-        result.errors.push_back({at_line, column, std::move(message)});
-      }
-      return true;
-    };
-
-    while (p < end) {
-      if (stop.load(std::memory_order_relaxed) && !options.skip_bad_rows) break;
-      const std::uint64_t record_line = line;
-      if (*p == '\n' || (*p == '\r' && p + 1 < end && p[1] == '\n')) {  // blank line
-        p += *p == '\r' ? 2 : 1;
-        ++line;
-        continue;
-      }
-      std::size_t column = 0;
-      std::string structural;  // set when the record's shape is wrong
-      while (true) {
-        std::string_view field;
-        if (p < end && *p == '"') {
-          std::string& text = unquoted[std::min(column, columns - 1)];
-          text.clear();
-          ++p;
-          bool closed = false;
-          while (p < end) {
-            const char* quote =
-                static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end - p)));
-            const char* stop_at = quote ? quote : end;
-            line += static_cast<std::uint64_t>(std::count(p, stop_at, '\n'));
-            text.append(p, stop_at);
-            if (!quote) {
-              p = end;
-              break;
-            }
-            if (quote + 1 < end && quote[1] == '"') {
-              text.push_back('"');
-              p = quote + 2;
-              continue;
-            }
-            p = quote + 1;
-            closed = true;
-            break;
-          }
-          if (!closed) {
-            structural = "a quoted field is not closed (missing '\"')";
-            break;
-          }
-          if (p < end && *p != ',' && *p != '\n' && *p != '\r') {
-            structural = "unexpected text after a closing quote";
-          }
-          field = text;
-          // skip to the delimiter so the record's remaining fields stay aligned
-          while (p < end && *p != ',' && *p != '\n') ++p;
-        } else {
-          const char* start = p;
-          p = find_field_end(p, end);
-          const char* field_end = p;
-          if (p < end && *p == '\n' && field_end > start && field_end[-1] == '\r')
-            --field_end;
-          else if (p == end && field_end > start && field_end[-1] == '\r')
-            --field_end;
-          field = std::string_view(start, static_cast<std::size_t>(field_end - start));
-        }
-        if (column < columns) fields[column] = field;
-        ++column;
-        if (p < end && *p == ',') {
-          ++p;
-          continue;
-        }
-        if (p < end) ++p;  // the line break
-        ++line;
-        break;
-      }
-      if (structural.empty() && column != columns) {
-        structural = "expected " + std::to_string(columns) + " fields (" + join(header_) +
-                     "), found " + std::to_string(column);
-      }
-      if (!structural.empty()) {
-        if (!record_error(record_line, kWholeRecord, std::move(structural))) break;
-        continue;
-      }
-      try {
-        visit(CsvRow(fields, wanted_));
-        ++result.rows;
-      } catch (const CsvFieldError& error) {
-        if (!record_error(record_line, error.column(), error.what())) break;
-      }
-    }
-    result.lines = line;
-    result.done = true;
+    parse(index, worker);
     // Release the parsed pages from this process (the kernel keeps them in the page cache).
-    const auto first_page = (chunk.begin + static_cast<std::uint64_t>(page) - 1) /
-                            static_cast<std::uint64_t>(page) * static_cast<std::uint64_t>(page);
-    const auto last_page =
-        chunk.end / static_cast<std::uint64_t>(page) * static_cast<std::uint64_t>(page);
+    const Chunk chunk = chunks[index];
+    const std::uint64_t first_page = (chunk.begin + page - 1) / page * page;
+    const std::uint64_t last_page = chunk.end / page * page;
     if (last_page > first_page) {
       ::madvise(const_cast<char*>(data_) + first_page, last_page - first_page, MADV_DONTNEED);
     }
     if (options.progress) options.progress->advance(chunk.end - chunk.begin);
   });
+}
 
-  // Line numbers: the header is line 1; a chunk's first line follows all line breaks before it.
-  const auto first_line_of_chunk = [&](std::size_t index) {
-    std::uint64_t breaks = 0;
-    for (std::size_t k = 0; k < index; ++k) {
-      if (results[k].done) {
-        breaks += results[k].lines;
-      } else {
-        breaks += static_cast<std::uint64_t>(
-            std::count(data_ + chunks[k].begin, data_ + chunks[k].end, '\n'));
-      }
-    }
-    return breaks + 2;
-  };
-
+CsvReadReport CsvReader::finish(const std::vector<Chunk>& chunks,
+                                const std::vector<ChunkResult>& results,
+                                const CsvReadOptions& options) const {
+  // Line numbers: the header is line 1; a chunk's first line follows all line breaks before it
+  // (counted again for chunks that were not read to their end).
+  std::uint64_t line_of_chunk = 2;
   CsvReadReport report;
   report.path = path_;
   report.bytes = size_;
   for (std::size_t k = 0; k < chunks.size(); ++k) {
-    report.rows += results[k].rows;
-    report.skipped_rows += results[k].skipped;
-    if (results[k].errors.empty()) continue;
-    const std::uint64_t base = first_line_of_chunk(k);
-    if (!options.skip_bad_rows) {
-      const ChunkError& error = results[k].errors.front();
-      throw InputError(locate(base + error.local_line, error.wanted_column, error.message));
+    const ChunkResult& result = results[k];
+    report.rows += result.rows;
+    report.skipped_rows += result.skipped;
+    if (!result.errors.empty()) {
+      if (!options.skip_bad_rows) {
+        const ChunkError& error = result.errors.front();
+        throw InputError(
+            locate(line_of_chunk + error.local_line, error.wanted_column, error.message));
+      }
+      for (const ChunkError& error : result.errors) {
+        if (report.skipped_examples.size() >= options.kept_examples) break;
+        report.skipped_examples.push_back(
+            locate(line_of_chunk + error.local_line, error.wanted_column, error.message));
+      }
     }
-    for (const ChunkError& error : results[k].errors) {
-      if (report.skipped_examples.size() >= options.kept_examples) break;
-      report.skipped_examples.push_back(
-          locate(base + error.local_line, error.wanted_column, error.message));
-    }
+    line_of_chunk += result.complete ? result.lines
+                                     : static_cast<std::uint64_t>(std::count(
+                                           data_ + chunks[k].begin, data_ + chunks[k].end, '\n'));
   }
   return report;
 }

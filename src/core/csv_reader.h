@@ -25,7 +25,9 @@
 #include <type_traits>
 #include <vector>
 
+#include "core/detail/csv_record_splitter.h"
 #include "core/error.h"
+#include "core/parallel.h"
 #include "core/time.h"
 
 namespace playsight {
@@ -94,7 +96,8 @@ struct CsvReadReport {
   std::uint64_t bytes = 0;
 };
 
-// The visitor for one worker: called for every data row; may throw (via CsvRow) for bad values.
+// A visitor for one worker: called for every data row; may throw (via CsvRow) for bad values.
+// Any callable taking const CsvRow& works; lambdas are inlined into the reading loop.
 using CsvVisitor = std::function<void(const CsvRow& row)>;
 
 class CsvReader {
@@ -111,28 +114,105 @@ class CsvReader {
   const std::vector<std::string>& header() const { return header_; }
 
   // Reads every data row. make_visitor(worker) is called once per worker before reading starts
-  // (worker in [0, workers)); the returned visitor is only ever called from that worker.
-  // Returns counts; throws InputError on the first bad row unless options.skip_bad_rows.
-  CsvReadReport read(const std::function<CsvVisitor(unsigned worker)>& make_visitor,
-                     const CsvReadOptions& options) const;
+  // (worker in [0, workers)) and returns that worker's visitor, which is only ever called from
+  // that worker. Returns counts; throws InputError on the first bad row unless
+  // options.skip_bad_rows.
+  template <class MakeVisitor>
+  CsvReadReport read(MakeVisitor&& make_visitor, const CsvReadOptions& options) const;
 
   // The number of workers read() will use for these options (to size per-worker state).
   unsigned worker_count(const CsvReadOptions& options) const;
 
  private:
-  struct Chunk;
+  static constexpr std::size_t kWholeRecord = static_cast<std::size_t>(-1);
+  struct Chunk {
+    std::uint64_t begin = 0;  // offset of the first record
+    std::uint64_t end = 0;    // offset just past the last record
+  };
+  struct ChunkError {
+    std::uint64_t local_line = 0;  // line breaks before the row within its chunk
+    std::size_t wanted_column = kWholeRecord;
+    std::string message;
+  };
+  struct ChunkResult {
+    std::uint64_t rows = 0;
+    std::uint64_t lines = 0;  // line breaks inside the chunk (valid when complete)
+    std::uint64_t skipped = 0;
+    std::vector<ChunkError> errors;  // strict: at most one; skipping: the first few
+    bool complete = false;
+  };
+
   std::vector<Chunk> plan_chunks(const CsvReadOptions& options) const;
+  // Calls parse(chunk index, worker) for every chunk until `stop`; afterwards releases each
+  // chunk's pages and advances the progress bar.
+  void run_chunks(const std::vector<Chunk>& chunks, unsigned workers, const CsvReadOptions& options,
+                  const std::atomic<bool>& stop,
+                  const std::function<void(std::size_t, unsigned)>& parse) const;
+  // Counts, and located error messages (thrown in strict mode).
+  CsvReadReport finish(const std::vector<Chunk>& chunks, const std::vector<ChunkResult>& results,
+                       const CsvReadOptions& options) const;
   std::string locate(std::uint64_t line, std::size_t wanted_column,
                      const std::string& message) const;
 
   std::string path_;
   std::vector<std::string_view> wanted_names_;
   std::vector<std::string> header_;
+  std::string header_text_;          // the header names joined by commas, for messages
   std::vector<std::size_t> wanted_;  // file column index of each wanted column
   const char* data_ = nullptr;
   std::uint64_t size_ = 0;
   std::uint64_t body_offset_ = 0;  // first byte after the header line
   int fd_ = -1;
 };
+
+template <class MakeVisitor>
+CsvReadReport CsvReader::read(MakeVisitor&& make_visitor, const CsvReadOptions& options) const {
+  const std::vector<Chunk> chunks = plan_chunks(options);
+  const auto workers = static_cast<unsigned>(
+      std::min<std::size_t>(resolve_thread_count(options.threads), chunks.size()));
+  using Visitor = std::decay_t<std::invoke_result_t<MakeVisitor&, unsigned>>;
+  std::vector<Visitor> visitors;
+  visitors.reserve(workers);
+  for (unsigned w = 0; w < workers; ++w) visitors.push_back(make_visitor(w));
+  std::vector<detail::CsvRecordSplitter> splitters(
+      workers, detail::CsvRecordSplitter(header_.size(), header_text_));
+  std::vector<ChunkResult> results(chunks.size());
+  std::atomic<bool> stop{false};
+
+  run_chunks(chunks, workers, options, stop, [&](std::size_t index, unsigned worker) {
+    ChunkResult& result = results[index];
+    Visitor& visit = visitors[worker];
+    const auto record_error = [&](std::uint64_t line, std::size_t column, std::string message) {
+      if (!options.skip_bad_rows) {
+        result.errors.push_back({line, column, std::move(message)});
+        stop.store(true);
+        return false;
+      }
+      ++result.skipped;
+      if (result.errors.size() < options.kept_examples) {
+        result.errors.push_back({line, column, std::move(message)});
+      }
+      return true;
+    };
+    const auto outcome = splitters[worker].split(
+        data_ + chunks[index].begin, data_ + chunks[index].end,
+        [&](const std::vector<std::string_view>& fields, std::uint64_t line) {
+          if (!options.skip_bad_rows && stop.load(std::memory_order_relaxed)) return false;
+          try {
+            visit(CsvRow(fields, wanted_));
+            ++result.rows;
+            return true;
+          } catch (const CsvFieldError& error) {
+            return record_error(line, error.column(), error.what());
+          }
+        },
+        [&](std::uint64_t line, std::string message) {
+          return record_error(line, kWholeRecord, std::move(message));
+        });
+    result.lines = outcome.lines;
+    result.complete = outcome.complete;
+  });
+  return finish(chunks, results, options);
+}
 
 }  // namespace playsight

@@ -151,14 +151,15 @@ std::vector<FeatureSpec> feature_catalog(const FeatureOptions& options, const Ca
     const auto* groups = data.item_group_purchases;
     catalog.add("item_group_" + std::to_string(k + 1) + "_purchases", "items",
                 "purchases in the " + window + " of the items of group " + std::to_string(k + 1) +
-                    " (items loading most on PCA component " + std::to_string(k + 1) +
-                    " of the player x top-" + std::to_string(options.top_items) + "-item matrix)",
+                    " (the items loading most on component " + std::to_string(k + 1) +
+                    " of a varimax-rotated PCA of the player x top-" +
+                    std::to_string(options.top_items) + "-item matrix)",
                 [groups, k](std::size_t p) { return (*groups)[static_cast<std::size_t>(k)][p]; });
   }
   for (int k = 0; k < shape.item_components; ++k) {
     const auto* scores = data.item_scores;
     catalog.add("item_pca_" + std::to_string(k + 1), "items",
-                "the player's score on item PCA component " + std::to_string(k + 1) +
+                "the player's score on item component " + std::to_string(k + 1) +
                     " (cells log(1 + purchases) of the top-" + std::to_string(options.top_items) +
                     " items, centred)",
                 [scores, k](std::size_t p) { return (*scores)[static_cast<std::size_t>(k)][p]; });

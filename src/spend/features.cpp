@@ -101,7 +101,7 @@ class FeatureBuilder {
           EventCounters(players_, options_.windows, options_.observation_days, amounts, days);
     }
     const CsvReadReport read = reader.read(
-        [&](unsigned worker) -> CsvVisitor {
+        [&](unsigned worker) {
           WorkerState& state = states[worker];
           EventCounters& counters = worker == 0 ? final_counters : state.counters;
           return [this, &state, &counters, &visit](const CsvRow& row) {

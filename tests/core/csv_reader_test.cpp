@@ -161,6 +161,26 @@ TEST(CsvReader, ParallelChunksMatchSequentialReadWithQuotedLineBreaks) {
   }
 }
 
+// In strict mode the first bad row stops every worker; its line number must still count the
+// line breaks of chunks that other workers left unfinished.
+TEST(CsvReader, StrictErrorInALaterChunkHasItsTrueLineNumber) {
+  TempDir dir;
+  std::string text = "id,value\n";
+  for (int i = 0; i < 50000; ++i) text += std::to_string(i) + ",\"a\nb\"\n";
+  text += "x,\"unclosed\n";
+  const auto path = dir.write("strict.csv", text);
+  const long lines = std::count(text.begin(), text.end(), '\n');
+  for (unsigned threads : {1u, 2u, 3u}) {
+    CsvReader reader(path, {"id", "value"});
+    CsvReadOptions options;
+    options.threads = threads;
+    options.chunk_bytes = 4096;
+    EXPECT_EQ(
+        error_of([&] { reader.read([](unsigned) { return [](const CsvRow&) {}; }, options); }),
+        path + ":" + std::to_string(lines) + ": a quoted field is not closed (missing '\"')");
+  }
+}
+
 TEST(CsvReader, ParsesNumbers) {
   EXPECT_EQ(parse_integer("+42"), 42);
   EXPECT_EQ(parse_integer("-7"), -7);
