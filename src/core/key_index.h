@@ -21,6 +21,8 @@ class KeyIndex {
   // Adds a key; returns its index, or kAbsent if it was already there (nothing changes then).
   // REQUIRES: seal() has not been called.
   std::int32_t add(std::string_view key);
+  // Room for `keys` keys without reallocating (a hint).
+  void reserve(std::size_t keys) { keys_.reserve(keys); }
   // Call after the last add(): no key can be added after it.
   void seal();
 

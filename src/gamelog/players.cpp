@@ -37,6 +37,11 @@ Players read_players(const std::string& path, const CsvReadOptions& options,
                      CsvReadReport* report) {
   CsvReader reader(path, columns_of(kPlayers));
   Players players;
+  const std::size_t expected_rows = reader.size_bytes() / 16;  // rows are 20+ bytes
+  players.index.reserve(expected_rows);
+  players.gender.reserve(expected_rows);
+  players.age.reserve(expected_rows);
+  players.signup_day.reserve(expected_rows);
   const CsvReadReport result = reader.read(
       [&](unsigned) {
         return [&](const CsvRow& row) {
