@@ -93,18 +93,18 @@ class FeatureBuilder {
                       Progress::Unit::kBytes);
     if (options_.progress) read_options_.progress = &progress;
     const unsigned workers = reader.worker_count(read_options_);
-    final_counters =
-        EventCounters(players_, options_.windows, options_.observation_days, amounts, days);
+    // Each worker allocates (and so zeroes) its own counters on its first row, in parallel;
+    // worker 0 counts straight into the final counters.
+    final_counters = EventCounters();
+    const auto fresh = [this, amounts, days] {
+      return EventCounters(players_, options_.windows, options_.observation_days, amounts, days);
+    };
     std::vector<WorkerState> states(workers);
-    for (unsigned w = 1; w < workers && !options_.parse_only; ++w) {
-      states[w].counters =
-          EventCounters(players_, options_.windows, options_.observation_days, amounts, days);
-    }
     const CsvReadReport read = reader.read(
         [&](unsigned worker) {
           WorkerState& state = states[worker];
           EventCounters& counters = worker == 0 ? final_counters : state.counters;
-          return [this, &state, &counters, &visit](const CsvRow& row) {
+          return [this, &state, &counters, &visit, &fresh](const CsvRow& row) {
             const std::int32_t player = player_of(row);
             const Seconds time = row.timestamp(1);
             if (clock_.outside(time)) {
@@ -112,10 +112,13 @@ class FeatureBuilder {
               return;
             }
             state.latest = std::max(state.latest, time);
+            if (counters.empty() && !options_.parse_only) [[unlikely]]
+              counters = fresh();
             visit(row, state, counters, static_cast<std::size_t>(player), time);
           };
         },
         read_options_);
+    if (final_counters.empty()) final_counters = fresh();
     read_options_.progress = nullptr;
     if (!options_.parse_only) merge(states, final_counters);
     FileReport report{path, read.bytes, read.rows, read.skipped_rows, read.skipped_examples, 0, 0};
@@ -145,7 +148,7 @@ class FeatureBuilder {
       const std::size_t begin = b * kBlock;
       const std::size_t end = std::min(players_, begin + kBlock);
       for (std::size_t w = 1; w < states.size(); ++w) {
-        final_counters.merge(states[w].counters, begin, end);
+        if (!states[w].counters.empty()) final_counters.merge(states[w].counters, begin, end);
       }
     });
     for (std::size_t w = 1; w < states.size(); ++w) states[w].counters = EventCounters();

@@ -39,6 +39,8 @@ class EventCounters {
     latest_[player] = std::min(latest_[player], days_before);
   }
 
+  bool empty() const { return latest_.empty(); }  // default-constructed: no players yet
+
   // Adds other's counters for players [begin, end) into this.
   void merge(const EventCounters& other, std::size_t begin, std::size_t end) {
     const std::size_t n = windows_.size();
