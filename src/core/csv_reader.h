@@ -81,11 +81,11 @@ class CsvRow {
 };
 
 struct CsvReadOptions {
-  unsigned threads = 0;               // 0 = one per core
-  bool skip_bad_rows = false;         // count and keep going instead of stopping at the first
+  unsigned threads = 0;        // 0 = one per core
+  bool skip_bad_rows = false;  // count and keep going instead of stopping at the first
   std::size_t chunk_bytes = std::size_t{4} << 20;  // unit of parallel work
-  std::size_t kept_examples = 5;      // messages kept for skipped rows
-  Progress* progress = nullptr;       // advanced by bytes parsed
+  std::size_t kept_examples = 5;                   // messages kept for skipped rows
+  Progress* progress = nullptr;                    // advanced by bytes parsed
 };
 
 struct CsvReadReport {
