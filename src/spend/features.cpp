@@ -178,6 +178,36 @@ void ensure_size(std::vector<T>& values, std::size_t players) {
   if (values.size() != players) values.assign(players, T{});
 }
 
+// Reads top-ups (topups.csv, or a transaction file): amounts before the cutoff go to the
+// windowed counters, amounts from the cutoff on to the label.
+FileReport read_topups(FeatureBuilder& builder, const std::string& path,
+                       const gamelog::FileSchema& schema, bool allow_negative, std::size_t n) {
+  const EventClock& clock = builder.clock();
+  const bool parse_only = builder.parse_only();
+  PlayerCounters& counters = builder.counters();
+  FileReport report = builder.read_events(
+      path, schema, counters.topups, true, false,
+      [&](const CsvRow& row, WorkerState& state, EventCounters& c, std::size_t player,
+          Seconds time) {
+        const double amount = row.number(2);
+        if (amount < 0 && !allow_negative) {
+          row.fail(2, "expected an amount >= 0, got " + quote_for_message(row.text(2)));
+        }
+        if (parse_only) return;
+        if (clock.in_label(time)) {
+          ensure_size(state.label_amount, n);
+          ensure_size(state.label_count, n);
+          state.label_amount[player] += amount;
+          ++state.label_count[player];
+          return;
+        }
+        c.add(player, clock.days_before(time), amount);
+      });
+  counters.label_amount = sum_worker_vectors(builder.last_states(), &WorkerState::label_amount, n);
+  counters.label_count = sum_worker_vectors(builder.last_states(), &WorkerState::label_count, n);
+  return report;
+}
+
 bool labels_reachable(const FeatureOptions& options, Seconds latest_event, std::string& note) {
   const Seconds label_end = (options.cutoff + options.label_days) * kSecondsPerDay;
   const Seconds last_day_start = label_end - kSecondsPerDay;
@@ -376,26 +406,7 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
   }
 
   if (logs.topups) {
-    result.files.push_back(builder.read_events(
-        *logs.topups, gamelog::kTopups, counters.topups, true, false,
-        [&](const CsvRow& row, WorkerState& state, EventCounters& c, std::size_t player,
-            Seconds time) {
-          const double amount = row.number(2);
-          if (amount < 0)
-            row.fail(2, "expected an amount >= 0, got " + quote_for_message(row.text(2)));
-          if (parse_only) return;
-          if (clock.in_label(time)) {
-            ensure_size(state.label_amount, n);
-            ensure_size(state.label_count, n);
-            state.label_amount[player] += amount;
-            ++state.label_count[player];
-            return;
-          }
-          c.add(player, clock.days_before(time), amount);
-        }));
-    counters.label_amount =
-        sum_worker_vectors(builder.last_states(), &WorkerState::label_amount, n);
-    counters.label_count = sum_worker_vectors(builder.last_states(), &WorkerState::label_count, n);
+    result.files.push_back(read_topups(builder, *logs.topups, gamelog::kTopups, false, n));
   } else {
     no_file(counters.topups, true, false);
     counters.label_amount.assign(n, 0.0);
@@ -541,25 +552,8 @@ FeatureResult build_transaction_features(const std::string& path, const FeatureO
   result.players_in_file = n;
   FeatureBuilder builder(options, n, users);
   PlayerCounters& counters = builder.counters();
-  const EventClock& clock = builder.clock();
-  const bool parse_only = options.parse_only;
-  result.files.push_back(
-      builder.read_events(path, gamelog::kTransactions, counters.topups, true, false,
-                          [&](const CsvRow& row, WorkerState& state, EventCounters& c,
-                              std::size_t player, Seconds time) {
-                            const double amount = row.number(2);
-                            if (parse_only) return;
-                            if (clock.in_label(time)) {
-                              ensure_size(state.label_amount, n);
-                              ensure_size(state.label_count, n);
-                              state.label_amount[player] += amount;
-                              ++state.label_count[player];
-                              return;
-                            }
-                            c.add(player, clock.days_before(time), amount);
-                          }));
-  counters.label_amount = sum_worker_vectors(builder.last_states(), &WorkerState::label_amount, n);
-  counters.label_count = sum_worker_vectors(builder.last_states(), &WorkerState::label_count, n);
+  // Transactions may hold refunds: negative amounts are allowed there.
+  result.files.push_back(read_topups(builder, path, gamelog::kTransactions, true, n));
   result.latest_event = builder.latest_event();
 
   CatalogShape shape;
@@ -572,7 +566,7 @@ FeatureResult build_transaction_features(const std::string& path, const FeatureO
   std::iota(player_of_row.begin(), player_of_row.end(), std::size_t{0});
   result.table.key_name = "user_id";
   result.table.keys = users.keys();
-  if (!parse_only) fill_table(result.table, specs, player_of_row, options.threads);
+  if (!options.parse_only) fill_table(result.table, specs, player_of_row, options.threads);
   result.seconds = seconds_since(start);
   return result;
 }
