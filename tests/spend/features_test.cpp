@@ -264,7 +264,8 @@ TEST(Features, TransactionFileGivesTopupFeaturesAndLabel) {
                               "alice,2026-09-30T20:00:00Z,1000\n"
                               "bob,2026-09-01 10:00:00,500\n"
                               "alice,2026-09-10 10:00:00,250.5\n"
-                              "bob,2026-10-30 10:00:00,700\n");
+                              "bob,2026-10-30 10:00:00,700\n"
+                              "bob,2026-10-30 11:00:00,-200\n");  // a refund
   const FeatureResult result = build_transaction_features(path, tiny_options());
   EXPECT_EQ(result.table.key_name, "user_id");
   EXPECT_EQ(result.table.keys, (std::vector<std::string>{"alice", "bob"}));
@@ -272,7 +273,7 @@ TEST(Features, TransactionFileGivesTopupFeaturesAndLabel) {
   EXPECT_EQ(alice.at("topup_count_last_30d"), 2);
   EXPECT_DOUBLE_EQ(alice.at("topup_amount_last_30d"), 1250.5);
   EXPECT_EQ(alice.at("days_since_last_topup"), 1);
-  EXPECT_EQ(row_of(result.table, "bob").at("topup_amount_next_30d"), 700);
+  EXPECT_EQ(row_of(result.table, "bob").at("topup_amount_next_30d"), 500);
   EXPECT_EQ(result.table.column_names.size(), 9u);
 }
 
