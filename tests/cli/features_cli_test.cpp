@@ -73,6 +73,10 @@ TEST(FeaturesCli, BadInputExitsWithTwoAndOneLine) {
             std::string::npos);
   result = run("features --logs " + dir.path() + " --cutoff 2026-10-01 --windows 7,x");
   EXPECT_EQ(result.exit_code, 2);
+  result = run("features --transactions " + dir.file("nope.csv") + " --cutoff 2026-10-01");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.output, "playsight: error: " + dir.file("nope.csv") +
+                               ": cannot open: No such file or directory\n");
   result = run("features --bogus");
   EXPECT_EQ(result.exit_code, 2);
   EXPECT_NE(result.output.find("--bogus"), std::string::npos);
