@@ -17,6 +17,9 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
   playsight::cli::add_generate_command(app);
   playsight::cli::add_features_command(app);
+  playsight::cli::add_train_command(app);
+  playsight::cli::add_predict_command(app);
+  playsight::cli::add_compare_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
