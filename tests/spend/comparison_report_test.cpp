@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -159,6 +161,33 @@ TEST(ComparisonReport, HtmlHasTheTableTheChartDataAndNoNetwork) {
   for (const char* loader : {"fetch(", "XMLHttpRequest", "import(", "<link", "<iframe"}) {
     EXPECT_EQ(chart_js.find(loader), std::string::npos) << loader;
   }
+}
+
+// Opens the report in a real browser (Debian chromium, when installed) and counts the charts that
+// Chart.js drew: a script error would leave some canvases undrawn or missing.
+TEST(ComparisonReport, HtmlDrawsEveryChartInABrowser) {
+  const std::string browser = "/usr/bin/chromium";
+  if (!std::filesystem::exists(browser)) GTEST_SKIP() << "no " << browser;
+  testing::TempDir dir;
+  const ComparisonReport report = tiny_report();
+  const std::string page = dir.write("report.html", comparison_html(report));
+  const std::string dom = dir.file("dom.html");
+  const std::string command = "timeout 60 " + browser +
+                              " --headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"
+                              " --virtual-time-budget=3000 --dump-dom file://" +
+                              page + " > " + dom + " 2>/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  std::ifstream in(dom);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::size_t drawn = 0;
+  for (std::size_t at = text.find("<canvas"); at != std::string::npos;
+       at = text.find("<canvas", at + 1)) {
+    const std::size_t end = text.find('>', at);
+    if (text.substr(at, end - at).find("display: block") != std::string::npos) ++drawn;
+  }
+  // Two overlays, and per model a calibration chart and a scatter plot.
+  EXPECT_EQ(drawn, 2 + 2 * report.rows.size());
+  EXPECT_NE(text.find("<h3>predict 0 for everyone</h3>"), std::string::npos);
 }
 
 TEST(ComparisonReport, HtmlEscapesUserText) {
