@@ -105,6 +105,17 @@ TEST(ClvBgNbd, ExpectationIsContinuousThroughAEqualsOne) {
   EXPECT_NEAR(at_one, below, 1e-8);
 }
 
+TEST(ClvBgNbd, ConditionalExpectationAtExtremeParameters) {
+  // A fit at the no-drop-out edge (a -> 0, b -> infinity; what the demo game log gives) and long
+  // horizons: large series parameters and arguments near 1 (references: mpmath, 40 digits).
+  const BgNbdParameters edge{8.6, 164.0, 7.3e-7, 33105.0};
+  EXPECT_NEAR(bgnbd_expected_purchases(edge, 365, 0, 0, 0), 19.140243897931232507, 1e-9);
+  EXPECT_NEAR(bgnbd_expected_purchases(edge, 3650, 40, 100, 119), 626.8197831942860548, 1e-7);
+  // a > 2 and t / (alpha + T) = 2500.
+  EXPECT_NEAR(bgnbd_expected_purchases({0.3, 2.0, 5.0, 0.5}, 5000, 0, 0, 0), 1.0128680707052740938,
+              1e-10);
+}
+
 TEST(ClvBgNbd, ProbabilityAlive) {
   // 1 / (1 + a/(b + x - 1) ((alpha + T)/(alpha + t_x))^(r + x))
   const double odds = 0.793 / (2.426 + 1) * std::pow((4.414 + 38.86) / (4.414 + 30.43), 2.243);

@@ -21,6 +21,7 @@ TEST(ClvSpecialFunctions, Hypergeometric2F1MatchesReferenceValues) {
       {-2.5, 1.3, 0.7, 0.6, -0.32027844526717764468},
       {3.2, 5.1, 2.2, -0.4, 0.06070572369203935249},  // negative argument: Pfaff
       {2.0, 3.0, 1.5, -3.0, -0.0054157313857086081389},
+      {40.0, 300.0, 500.0, 0.97, 14229037666297572.517},  // large parameters
   };
   for (const Case& k : cases) {
     EXPECT_NEAR(hypergeometric_2f1(k.a, k.b, k.c, k.z), k.expected, 1e-12 * std::abs(k.expected))

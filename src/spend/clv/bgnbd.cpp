@@ -279,16 +279,18 @@ double bgnbd_expected_purchases(const BgNbdParameters& p, double t, double x, do
 
   double term = e * z;
   double sum = term;
-  const double settled = std::abs(e) + std::abs(p.a) + std::abs(c) + 2.0;
   constexpr long kMaxTerms = 10'000'000;
   long k = 1;
   for (; k < kMaxTerms && term != 0.0; ++k) {
     const double kk = static_cast<double>(k);
-    const double ratio = (e + kk) * (p.a + kk - 1.0) / ((c + kk) * (kk + 1.0)) * z;
-    term *= ratio;
+    term *= (e + kk) * (p.a + kk - 1.0) / ((c + kk) * (kk + 1.0)) * z;
     sum += term;
-    if (kk > settled) {
-      const double bound = std::max(std::abs(ratio), z);
+    // Later ratios are z (e + j)/(c + j) (a + j - 1)/(j + 1), j > k. Since e < c, the first
+    // fraction stays below 1 once positive; the second moves monotonically towards 1. So the
+    // tail is below a geometric series with ratio z max(1, (a + j - 1)/(j + 1)) at j = k + 1.
+    const double j = kk + 1.0;
+    if (j > -e) {
+      const double bound = z * std::max(1.0, (p.a + j - 1.0) / (j + 1.0));
       if (bound < 1.0 && std::abs(term) * bound / (1.0 - bound) <= 1e-16 * std::abs(sum)) break;
     }
   }

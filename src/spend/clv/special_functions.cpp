@@ -39,19 +39,18 @@ constexpr long kMaxTerms = 10'000'000;
 double series_2f1(double a, double b, double c, double z) {
   double sum = 1.0;
   double term = 1.0;
-  // Beyond this index every factor (a + k), (b + k), (c + k) has its final sign, and the term
-  // ratio moves monotonically towards z, so the tail is bounded by a geometric series.
-  const double settled = std::abs(a) + std::abs(b) + std::abs(c) + 2.0;
   for (long k = 0; k < kMaxTerms; ++k) {
     const double kk = static_cast<double>(k);
-    const double ratio = (a + kk) * (b + kk) / ((c + kk) * (kk + 1.0)) * z;
-    term *= ratio;
-    if (term == 0.0) return sum;  // a or b is a non-positive integer: a polynomial
+    term *= (a + kk) * (b + kk) / ((c + kk) * (kk + 1.0)) * z;
+    if (term == 0.0) return sum;  // a or b is a non-positive integer (a polynomial), or underflow
     sum += term;
-    if (kk + 1.0 > settled) {
-      const double next =
-          std::abs((a + kk + 1.0) * (b + kk + 1.0) / ((c + kk + 1.0) * (kk + 2.0)) * z);
-      const double bound = std::max(next, z);
+    // Every later ratio is z (a + j)/(j + 1) (b + j)/(c + j) with j > k. Once all four factors
+    // are positive, each fraction moves monotonically towards 1, so it is at most
+    // max(1, its value at j = k + 1): the tail is below a geometric series with that ratio.
+    const double j = kk + 1.0;
+    if (j > -a && j > -b && j > -c) {
+      const double bound =
+          z * std::max(1.0, (a + j) / (j + 1.0)) * std::max(1.0, (b + j) / (c + j));
       if (bound < 1.0 && std::abs(term) * bound / (1.0 - bound) <= 1e-16 * std::abs(sum)) {
         return sum;
       }
