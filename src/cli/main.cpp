@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
   playsight::cli::add_generate_command(app);
   playsight::cli::add_features_command(app);
+  playsight::cli::add_detect_command(app);
+  playsight::cli::add_vision_command(app);
   playsight::cli::add_train_command(app);
   playsight::cli::add_predict_command(app);
   playsight::cli::add_compare_command(app);

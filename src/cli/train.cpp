@@ -37,6 +37,26 @@ std::string krw(double value) {
   return (negative ? "-" : "") + out;
 }
 
+// Which part each player was in, so that anyone can reproduce the training (e.g. with Python's
+// xgboost on the same rows: bench/train_peer.py).
+void write_split(const Table& features, const spend::DataSplit& split,
+                 const std::filesystem::path& path) {
+  Table parts;
+  parts.key_name = features.key_name;
+  std::vector<double> part;
+  const auto add = [&](const std::vector<std::size_t>& rows, double code) {
+    for (std::size_t r : rows) {
+      parts.keys.push_back(features.keys[r]);
+      part.push_back(code);
+    }
+  };
+  add(split.train, 0);
+  add(split.validation, 1);
+  add(split.test, 2);
+  parts.add_column("part", std::move(part));  // 0 train, 1 validation, 2 test
+  write_table_csv(parts, path.string(), CsvWriteOptions{});
+}
+
 void run_train(TrainFlags& flags) {
   const Table features = read_table_csv(flags.features, flags.model.threads);
   flags.protocol.experiment_path = flags.all_players ? "" : flags.experiment;
@@ -47,6 +67,7 @@ void run_train(TrainFlags& flags) {
       spend::train_and_evaluate(flags.alias, features, split, flags.model);
   result.artifact.training = spend::split_summary(features, split, flags.protocol);
   spend::save_model_artifact(result.artifact, flags.out);
+  write_split(features, split, std::filesystem::path(flags.out) / "split.csv");
   const spend::SpendMetrics& m = result.metrics;
   std::printf("%s trained in %.1f s on %zu players (%s), validated on %zu, tested on %zu\n",
               flags.alias.c_str(), result.train_seconds, split.train.size(),
@@ -56,7 +77,8 @@ void run_train(TrainFlags& flags) {
       "predicted/actual total %.3f, MAE on payers %s KRW\n",
       krw(m.mae).c_str(), m.mape_after_offset, m.normalized_gini, m.spearman, m.total_ratio,
       krw(m.mae_payers).c_str());
-  std::printf("model:  %s/model.json\n", flags.out.c_str());
+  std::printf("model:  %s/model.json (split: %s/split.csv, 0 train, 1 validation, 2 test)\n",
+              flags.out.c_str(), flags.out.c_str());
 }
 
 struct PredictFlags {

@@ -74,9 +74,13 @@ class FeatureBuilder {
 
   PlayerCounters& counters() { return counters_; }
 
+  // Transaction files: rows of users first seen on or after the cutoff are not an error; those
+  // users are not in the table (they are counted as outside the windows).
+  void skip_unknown_players() { skip_unknown_players_ = true; }
+
   std::int32_t player_of(const CsvRow& row) const {
     const std::int32_t player = index_.find(row.text(0));
-    if (player == KeyIndex::kAbsent) {
+    if (player == KeyIndex::kAbsent && !skip_unknown_players_) {
       row.fail(0, "unknown player id " + quote_for_message(row.text(0)) + " (not in the players)");
     }
     return player;
@@ -107,7 +111,7 @@ class FeatureBuilder {
           return [this, &state, &counters, &visit, &fresh](const CsvRow& row) {
             const std::int32_t player = player_of(row);
             const Seconds time = row.timestamp(1);
-            if (clock_.outside(time)) {
+            if (clock_.outside(time) || player == KeyIndex::kAbsent) {
               ++state.outside;
               return;
             }
@@ -162,6 +166,7 @@ class FeatureBuilder {
   PlayerCounters counters_;
   Seconds latest_event_ = std::numeric_limits<Seconds>::min();
   std::vector<WorkerState> merged_states_;
+  bool skip_unknown_players_ = false;
 };
 
 // Sums a per-worker vector (sized lazily by the workers) into a players-long result.
@@ -531,8 +536,12 @@ FeatureResult build_transaction_features(const std::string& path, const FeatureO
   validate(options);
   const auto start = Clock::now();
   FeatureResult result;
-  // Pass 1: the players are the user_ids in the file, in order of first appearance.
+  // Pass 1: the players are the user_ids with a transaction before the cutoff, in order of first
+  // appearance. Users whose first transaction is later are not known at the cutoff: taking them
+  // in would put players into the table only because they will pay (a leak of the label).
   KeyIndex users;
+  KeyIndex later_users;
+  const Seconds cutoff = options.cutoff * kSecondsPerDay;
   {
     CsvReader reader(path, columns_of(gamelog::kTransactions));
     CsvReadOptions first_pass;
@@ -542,15 +551,24 @@ FeatureResult build_transaction_features(const std::string& path, const FeatureO
         [&](unsigned) {
           return [&](const CsvRow& row) {
             if (row.text(0).empty()) row.fail(0, "expected a user id, got an empty field");
-            users.add(row.text(0));
+            if (row.timestamp(1) < cutoff) {
+              users.add(row.text(0));
+            } else if (users.find(row.text(0)) == KeyIndex::kAbsent) {
+              later_users.add(row.text(0));
+            }
           };
         },
         first_pass);
   }
   users.seal();
   const std::size_t n = users.size();
-  result.players_in_file = n;
+  std::size_t first_seen_later = 0;
+  for (const auto& user : later_users.keys())
+    first_seen_later += users.find(user) == KeyIndex::kAbsent;
+  result.players_in_file = n + first_seen_later;
+  result.players_signed_up_after_cutoff = first_seen_later;
   FeatureBuilder builder(options, n, users);
+  builder.skip_unknown_players();
   PlayerCounters& counters = builder.counters();
   // Transactions may hold refunds: negative amounts are allowed there.
   result.files.push_back(read_topups(builder, path, gamelog::kTransactions, true, n));

@@ -68,7 +68,8 @@ void validate(const FeatureOptions& options);
 FeatureResult build_player_features(const gamelog::LogFolder& logs, const FeatureOptions& options);
 
 // Features from a plain transaction file (user_id,timestamp,amount): the top-up group and the
-// label, with the transactions taken as top-ups. Players are the user_ids found in the file.
+// label, with the transactions taken as top-ups. Players are the user_ids with a transaction
+// before the cutoff; users first seen later are counted in players_signed_up_after_cutoff.
 FeatureResult build_transaction_features(const std::string& path, const FeatureOptions& options);
 
 }  // namespace playsight::spend

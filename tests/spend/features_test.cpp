@@ -265,10 +265,12 @@ TEST(Features, TransactionFileGivesTopupFeaturesAndLabel) {
                               "bob,2026-09-01 10:00:00,500\n"
                               "alice,2026-09-10 10:00:00,250.5\n"
                               "bob,2026-10-30 10:00:00,700\n"
-                              "bob,2026-10-30 11:00:00,-200\n");  // a refund
+                              "bob,2026-10-30 11:00:00,-200\n"     // a refund
+                              "carol,2026-10-05 10:00:00,900\n");  // first seen after the cutoff
   const FeatureResult result = build_transaction_features(path, tiny_options());
   EXPECT_EQ(result.table.key_name, "user_id");
-  EXPECT_EQ(result.table.keys, (std::vector<std::string>{"alice", "bob"}));
+  EXPECT_EQ(result.table.keys, (std::vector<std::string>{"alice", "bob"}));  // not carol: a leak
+  EXPECT_EQ(result.players_signed_up_after_cutoff, 1u);
   const auto alice = row_of(result.table, "alice");
   EXPECT_EQ(alice.at("topup_count_last_30d"), 2);
   EXPECT_DOUBLE_EQ(alice.at("topup_amount_last_30d"), 1250.5);

@@ -22,8 +22,13 @@ Layout input_layout(const std::vector<std::int64_t>& shape) {
 }  // namespace
 
 GraphBuilder::GraphBuilder(const ModelFile& model, Weights weights,
-                           std::vector<std::int64_t> input_shape)
-    : model_(model), weights_(std::move(weights)), input_shape_(std::move(input_shape)) {
+                           std::vector<std::int64_t> input_shape,
+                           std::vector<std::int64_t> graph_input_shape)
+    : model_(model),
+      weights_(std::move(weights)),
+      input_shape_(std::move(input_shape)),
+      graph_input_shape_(std::move(graph_input_shape)) {
+  if (graph_input_shape_.size() != input_shape_.size()) graph_input_shape_ = input_shape_;
   for (const auto& node : model_.nodes) nodes_[node.name] = &node;
   input_name_ = "input";
   net_.setInputsNames({input_name_});
@@ -72,14 +77,27 @@ void GraphBuilder::translate(const GraphNode& node) {
   std::vector<Value> outputs;
   if (all_constant) {
     std::vector<const HostTensor*> constants;
-    for (const Value* input : inputs) constants.push_back(&*input->constant);
+    bool follows_input_size = false;
+    for (const Value* input : inputs) {
+      constants.push_back(&*input->constant);
+      follows_input_size = follows_input_size || input->constant->follows_input_size;
+    }
     auto folded = fold_constant(node, constants);
     if (!folded) unsupported(node, "cannot evaluate this op on constant inputs");
-    for (auto& tensor : *folded) outputs.push_back(Value::of(std::move(tensor)));
+    for (auto& tensor : *folded) {
+      tensor.follows_input_size = follows_input_size;
+      outputs.push_back(Value::of(std::move(tensor)));
+    }
   } else {
     const OpTranslator translator = find_op_translator(node.op);
     if (!translator) unsupported(node, "this op is not supported by the importer");
-    outputs = translator(*this, node, inputs);
+    try {
+      outputs = translator(*this, node, inputs);
+    } catch (const InputError&) {
+      throw;
+    } catch (const std::exception& error) {
+      throw Error(model_.path + ": node '" + node.name + "' (op " + node.op + "): " + error.what());
+    }
   }
   for (std::size_t k = 0; k < outputs.size(); ++k)
     values_[node.name + ":" + std::to_string(k)] = std::move(outputs[k]);

@@ -39,8 +39,10 @@ struct Value {
 
 class GraphBuilder {
  public:
-  // input_shape: the placeholder's shape to build for (TensorFlow order, no unknown dims).
-  GraphBuilder(const ModelFile& model, Weights weights, std::vector<std::int64_t> input_shape);
+  // input_shape: the shape to build for; graph_input_shape: the placeholder's own (TensorFlow
+  // order, no unknown dims).
+  GraphBuilder(const ModelFile& model, Weights weights, std::vector<std::int64_t> input_shape,
+               std::vector<std::int64_t> graph_input_shape);
   GraphBuilder(const GraphBuilder&) = delete;
   GraphBuilder& operator=(const GraphBuilder&) = delete;
 
@@ -65,6 +67,14 @@ class GraphBuilder {
   cv::dnn::Net& net() { return net_; }
   const std::string& input_name() const { return input_name_; }
   const RuntimeTensor& input() const { return input_; }
+  // A spatial size baked into the graph for its own input size, scaled to the size being built
+  // for. spatial: 0 height, 1 width.
+  std::int64_t scale_baked_size(std::int64_t size, int spatial) const {
+    const bool nchw = input_.layout == identity_layout(4);
+    const auto axis = static_cast<std::size_t>(spatial + (nchw ? 2 : 1));
+    if (input_shape_.size() != 4) return size;
+    return size * input_shape_[axis] / graph_input_shape_[axis];
+  }
 
  private:
   void translate(const GraphNode& node);
@@ -73,6 +83,7 @@ class GraphBuilder {
   const ModelFile& model_;
   Weights weights_;
   std::vector<std::int64_t> input_shape_;
+  std::vector<std::int64_t> graph_input_shape_;
   std::unordered_map<std::string, const GraphNode*> nodes_;
   std::unordered_map<std::string, Value> values_;  // "node:k"
   std::map<std::string, int> layer_names_;

@@ -13,6 +13,9 @@ struct HostTensor {
   DataType dtype = DataType::kFloat32;
   std::vector<std::int64_t> shape;
   std::vector<double> values;
+  // Computed from a runtime tensor's shape (Shape, Size): follows the input size. A constant that
+  // is not, but holds a size (a resize target), was baked in for the graph's own input size.
+  bool follows_input_size = false;
 
   std::int64_t element_count() const {
     std::int64_t count = 1;

@@ -66,8 +66,10 @@ Network Network::import_tfjs(const std::string& model_json, const ImportOptions&
   const tfjs::ModelFile model = tfjs::read_model_file(model_json);
   auto impl = std::make_unique<Impl>();
   impl->source = model_json;
-  impl->input_shape = options.input_shape.empty() ? placeholder_shape(model) : options.input_shape;
-  tfjs::GraphBuilder builder(model, tfjs::read_weights(model), impl->input_shape);
+  const auto graph_input_shape = placeholder_shape(model);
+  impl->input_shape = options.input_shape.empty() ? graph_input_shape : options.input_shape;
+  tfjs::GraphBuilder builder(model, tfjs::read_weights(model), impl->input_shape,
+                             graph_input_shape);
   impl->input_layout = builder.input().layout;
   impl->output_names = options.outputs.empty() ? sink_nodes(model) : options.outputs;
   for (std::size_t k = 0; k < impl->output_names.size(); ++k) {

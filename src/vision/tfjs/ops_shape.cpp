@@ -49,6 +49,7 @@ std::vector<Value> translate_shape_of(GraphBuilder& builder, const GraphNode& no
   const RuntimeTensor& x = runtime_input(builder, node, inputs, 0);
   HostTensor out;
   out.dtype = DataType::kInt32;
+  out.follows_input_size = true;
   if (node.op == "Size") {
     out.values = {static_cast<double>(
         std::accumulate(x.shape.begin(), x.shape.end(), std::int64_t{1}, std::multiplies<>()))};
@@ -135,7 +136,12 @@ std::vector<Value> translate_resize(GraphBuilder& builder, const GraphNode& node
   RuntimeTensor x = runtime_input(builder, node, inputs, 0);
   if (x.shape.size() != 4) builder.unsupported(node, "only 4-D NHWC images can be resized");
   x = builder.in_layout(node, x, channels_first_layout());
-  const auto size = constant_input(builder, node, inputs, 1).integers();
+  const HostTensor& target = constant_input(builder, node, inputs, 1);
+  auto size = target.integers();
+  if (!target.follows_input_size) {  // e.g. centernet's upsampling targets, fixed for 512x512
+    size.at(0) = builder.scale_baked_size(size[0], 0);
+    size.at(1) = builder.scale_baked_size(size[1], 1);
+  }
   cv::dnn::LayerParams params;
   params.set("interpolation", node.op == "ResizeBilinear" ? "bilinear" : "nearest");
   params.set("height", static_cast<int>(size.at(0)));

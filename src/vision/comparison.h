@@ -1,0 +1,39 @@
+#pragma once
+// Comparing detectors on one video, the team's way: how many people (or faces) each finds in N
+// frames sampled evenly over the video, and how long it takes over the whole video.
+#include <string>
+#include <vector>
+
+#include "vision/detector.h"
+
+namespace playsight::vision {
+
+struct ComparisonOptions {
+  std::vector<std::string> detectors;  // names from detector_catalog()
+  int sampled_frames = 5;
+  int max_frames = 0;  // 0 = the whole video (for the timing)
+  DetectorOptions detector;
+};
+
+struct ComparisonRow {
+  std::string detector;
+  std::string finds;                  // "people" or "faces"
+  std::vector<int> found_per_sample;  // detections of its kind in each sampled frame
+  int found_total = 0;
+  int frames = 0;          // frames timed
+  double seconds = 0;      // detection time over those frames (decoding excluded)
+  double cpu_seconds = 0;  // CPU time of the whole process over the same frames (all threads)
+  double milliseconds_per_frame() const { return frames ? seconds * 1000 / frames : 0; }
+};
+
+struct Comparison {
+  std::string video;
+  std::vector<int> sampled_frame_indices;
+  std::vector<ComparisonRow> rows;
+};
+
+// Decodes the video once, then runs each detector over every frame (timing) and counts its finds
+// on the sampled frames. Throws InputError for an unopenable video or an unknown detector.
+Comparison compare_detectors(const std::string& video_path, const ComparisonOptions& options);
+
+}  // namespace playsight::vision

@@ -1,0 +1,129 @@
+// Drives the real binary through the spend pipeline: train -> predict on a game log, and compare
+// on a plain transaction file with another horizon; bad input exits 2 with one clear line.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "../support/temp_dir.h"
+#include "core/table.h"
+
+namespace playsight {
+namespace {
+
+struct CommandRun {
+  int exit_code;
+  std::string output;
+};
+
+CommandRun run(const std::string& arguments) {
+  const std::string command = std::string(PLAYSIGHT_BINARY) + " " + arguments + " 2>&1";
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  std::string output;
+  std::array<char, 4096> buffer{};
+  while (std::size_t got = std::fread(buffer.data(), 1, buffer.size(), pipe))
+    output.append(buffer.data(), got);
+  const int status = ::pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+// One small game for all tests of this file.
+const testing::TempDir& game() {
+  static const testing::TempDir dir;
+  static const bool ready = [] {
+    const CommandRun generated =
+        run("generate --out " + dir.file("logs") + " --players 4000 --seed 5");
+    EXPECT_EQ(generated.exit_code, 0) << generated.output;
+    const CommandRun features = run("features --logs " + dir.file("logs") + " --out " +
+                                    dir.file("features.csv") + " --no-progress");
+    EXPECT_EQ(features.exit_code, 0) << features.output;
+    return true;
+  }();
+  (void)ready;
+  return dir;
+}
+
+TEST(SpendCli, TrainThenPredict) {
+  const auto& dir = game();
+  CommandRun trained = run("train --features " + dir.file("features.csv") +
+                           " --model calibrated_hurdle_model --out " + dir.file("model") +
+                           " --experiment " + dir.file("logs/experiment.csv"));
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  EXPECT_NE(trained.output.find("normalised Gini"), std::string::npos);
+  EXPECT_TRUE(std::filesystem::exists(dir.file("model/model.json")));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("model/split.csv")));
+  const CommandRun predicted =
+      run("predict --model " + dir.file("model") + " --features " + dir.file("features.csv") +
+          " --out " + dir.file("predictions.csv"));
+  ASSERT_EQ(predicted.exit_code, 0) << predicted.output;
+  const Table predictions = read_table_csv(dir.file("predictions.csv"));
+  const Table features = read_table_csv(dir.file("features.csv"));
+  EXPECT_EQ(predictions.keys, features.keys);
+  EXPECT_EQ(predictions.column_names,
+            (std::vector<std::string>{"predicted_topup_amount_next_30d"}));
+  double predicted_total = 0, actual_total = 0;
+  for (double value : predictions.columns[0]) predicted_total += value;
+  for (double value : features.column("topup_amount_next_30d")) actual_total += value;
+  EXPECT_NEAR(predicted_total / actual_total, 1.0, 0.3);
+}
+
+TEST(SpendCli, PredictNamesTheMissingColumn) {
+  const auto& dir = game();
+  ASSERT_EQ(run("train --features " + dir.file("features.csv") + " --model mse_model --out " +
+                dir.file("mse"))
+                .exit_code,
+            0);
+  std::ifstream in(dir.file("features.csv"));
+  std::ofstream out(dir.file("narrow.csv"));
+  std::string line;
+  while (std::getline(in, line))
+    out << line.substr(0, line.find(',', line.find(',') + 1)) << "\n";  // 2 columns
+  out.close();
+  const CommandRun result =
+      run("predict --model " + dir.file("mse") + " --features " + dir.file("narrow.csv"));
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.output,
+            "playsight: error: the model needs column 'is_male', which the feature table does not "
+            "have\n");
+}
+
+TEST(SpendCli, CompareOnATransactionFileWithAnotherHorizon) {
+  const auto& dir = game();
+  // Any shop's purchase history: user_id,timestamp,amount (here: the game's top-ups).
+  std::ifstream in(dir.file("logs/topups.csv"));
+  std::ofstream out(dir.file("transactions.csv"));
+  std::string line;
+  std::getline(in, line);
+  out << "user_id,timestamp,amount\n";
+  while (std::getline(in, line)) out << line << "\n";
+  out.close();
+  const CommandRun result =
+      run("compare --transactions " + dir.file("transactions.csv") +
+          " --cutoff 2026-10-01 --horizon 2w --out " + dir.file("cmp") +
+          " --models tweedie_model,zero_model,last_30d_model,bgnbd_gamma_gamma");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("horizon 2w"), std::string::npos) << result.output;
+  std::ifstream csv(dir.file("cmp/comparison.csv"));
+  std::vector<std::string> aliases;
+  for (std::string row; std::getline(csv, row);) aliases.push_back(row.substr(0, row.find(',')));
+  EXPECT_EQ(aliases, (std::vector<std::string>{"alias", "tweedie_model", "zero_model",
+                                               "last_30d_model", "bgnbd_gamma_gamma"}));
+  EXPECT_TRUE(std::filesystem::exists(dir.file("cmp/comparison.html")));
+  const CommandRun bad = run("compare --transactions " + dir.file("transactions.csv") +
+                             " --cutoff 2026-10-01 --horizon 39x");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.output,
+            "playsight: error: --horizon: expected a number of days or weeks like 30d or 39w, got "
+            "'39x'\n");
+  const CommandRun unknown = run("compare --transactions " + dir.file("transactions.csv") +
+                                 " --cutoff 2026-10-01 --models best_model");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("unknown model 'best_model'"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace playsight
