@@ -131,7 +131,8 @@ TEST(ComparisonReport, HtmlHasTheTableTheChartDataAndNoNetwork) {
   // One table row per model, the MAE cell of the better model highlighted.
   EXPECT_NE(html.find("<td class=\"text alias\" data-value=\"mse_model\"><b>mse_model</b>"),
             std::string::npos);
-  EXPECT_NE(html.find("<b>predict 0 for everyone</b><div>Predicts 0 for every player</div>"),
+  EXPECT_NE(html.find("<b>predict 0 for everyone</b><span class=\"kind kind-reference\">"
+                      "reference</span><div>Predicts 0 for every player</div>"),
             std::string::npos);
   EXPECT_NE(html.find("<td class=\"best\" data-value=\"14.0\">14.0</td>"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"na\" data-value=\"\">n/a</td>"), std::string::npos);

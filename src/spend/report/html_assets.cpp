@@ -8,7 +8,7 @@ const std::string_view kReportStyle = R"css(
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--page); color: var(--ink);
        font: 14px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
-main { max-width: 1480px; margin: 0 auto; padding: 24px 28px 48px; }
+main { max-width: 1600px; margin: 0 auto; padding: 24px 28px 48px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h2 { font-size: 18px; margin: 32px 0 8px; }
 p, li { max-width: 920px; }
@@ -29,7 +29,8 @@ th[aria-sort="ascending"]::after { content: " \25B2"; font-size: 10px; }
 th[aria-sort="descending"]::after { content: " \25BC"; font-size: 10px; }
 td { text-align: right; }
 td.alias b { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-weight: 600; }
-td.alias div { color: var(--muted); font-size: 12px; white-space: normal; min-width: 200px; max-width: 300px; }
+td.alias div { color: var(--muted); font-size: 12px; white-space: normal; min-width: 220px; max-width: 280px; }
+td.alias .kind { margin-left: 6px; vertical-align: 1px; }
 tr.group-start td { border-top: 2px solid #b8c2cf; }
 td.best { background: var(--best); color: var(--best-ink); font-weight: 700; }
 td.na { color: #a0a8b3; }
@@ -41,7 +42,7 @@ td.na { color: #a0a8b3; }
 .definitions dt { font-weight: 600; color: var(--ink); }
 .definitions dd { margin: 0 0 6px; break-before: avoid; }
 .chart { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px; }
-.chart.wide { height: 440px; }
+.chart.wide { height: 560px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 12px; margin-top: 12px; }
 .grid .chart { height: 280px; display: flex; flex-direction: column; }
 .grid .chart h3 { font-size: 13px; margin: 0 0 4px; font-family: ui-monospace, Menlo, Consolas, monospace; }
@@ -127,7 +128,7 @@ const std::string_view kReportScript = R"js(
         y: amountAxis('mean predicted top-up (' + currency + ', log scale)', calibrationTop),
       },
       plugins: {
-        legend: { position: 'right' },
+        legend: { position: 'bottom', labels: { boxWidth: 14 } },
         tooltip: { callbacks: { label: (c) => (c.raw.b ? c.dataset.label + ', decile ' + c.raw.b.bucket + ': predicted ' +
           money(c.raw.b.mean_predicted) + ', actual ' + money(c.raw.b.mean_actual) : c.dataset.label) } },
       },
@@ -187,7 +188,7 @@ const std::string_view kReportScript = R"js(
         y: amountAxis('mean predicted top-up (' + currency + ', log scale)', spendTop),
       },
       plugins: {
-        legend: { position: 'right' },
+        legend: { position: 'bottom', labels: { boxWidth: 14 } },
         tooltip: { callbacks: { label: (c) => c.dataset.label + ': ' + money(c.dataset.raw[c.dataIndex]) } },
       },
     },

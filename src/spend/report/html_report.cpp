@@ -123,9 +123,9 @@ void append_table(const ComparisonReport& report, const std::vector<report::Colu
   for (const auto& column : columns) best.push_back(report::best_rows(column, report.rows));
   out +=
       "<div class=\"table-wrap\"><table id=\"comparison\"><thead><tr>"
-      "<th class=\"text\" title=\"The model's name, and what it is\">model</th>"
-      "<th class=\"text\" title=\"team: the team's nine; new: the fixes; reference: anchors\">"
-      "kind</th>";
+      "<th class=\"text\" title=\"The model's name and what it is. team: the team's nine "
+      "models; new: models that fix their failure; reference: rows that anchor the scale\">"
+      "model</th>";
   for (const auto& column : columns) {
     out += "<th title=\"" + escape_html(column.definition) + "\">" + escape_html(column.header) +
            "</th>";
@@ -137,9 +137,8 @@ void append_table(const ComparisonReport& report, const std::vector<report::Colu
     const bool group_start = r > 0 && row.kind != report.rows[r - 1].kind;
     out += group_start ? "<tr class=\"group-start\">" : "<tr>";
     out += "<td class=\"text alias\" data-value=\"" + escape_html(row.alias) + "\"><b>" +
-           escape_html(row.alias) + "</b><div>" + escape_html(row.description) + "</div></td>";
-    out += "<td class=\"text\" data-value=\"" + kind + "\"><span class=\"kind kind-" + kind +
-           "\">" + kind + "</span></td>";
+           escape_html(row.alias) + "</b><span class=\"kind kind-" + kind + "\">" + kind +
+           "</span><div>" + escape_html(row.description) + "</div></td>";
     for (std::size_t c = 0; c < columns.size(); ++c) {
       const double value = columns[c].value(row);
       std::string classes = best[c][r] ? "best" : std::isnan(value) ? "na" : "";
