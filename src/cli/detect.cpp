@@ -1,5 +1,6 @@
 // playsight detect: people, faces or objects in an image (one JSON object) or a video (one JSON
 // object per frame, as JSON lines), with an annotated copy on request.
+#include <algorithm>
 #include <cstdio>
 #include <opencv2/core/utility.hpp>
 #include <opencv2/core/utils/logger.hpp>
@@ -20,6 +21,7 @@ struct DetectFlags {
   std::string detector;
   std::string draw;
   int every = 1;
+  std::vector<int> frames;
   int max_frames = 0;
   int threads = 0;
   bool no_expressions = false;
@@ -58,7 +60,10 @@ void detect_in_video(const DetectFlags& flags, vision::Detector& detector) {
   std::vector<vision::Detection> detections;
   for (int index = 0; (flags.max_frames <= 0 || index < flags.max_frames) && video.read(frame);
        ++index) {
-    if (index % flags.every != 0) {
+    const bool wanted = flags.frames.empty() ? index % flags.every == 0
+                                             : std::find(flags.frames.begin(), flags.frames.end(),
+                                                         index) != flags.frames.end();
+    if (!wanted) {
       if (writer.isOpened()) {
         vision::draw_detections(frame, detections);  // the last frame's boxes
         writer.write(frame);
@@ -128,6 +133,10 @@ void add_detect_command(CLI::App& app) {
                     "face detectors: skip the expression model");
   command->add_option("--every", flags->every, "video: detect on every Nth frame")
       ->capture_default_str();
+  command
+      ->add_option("--frames", flags->frames,
+                   "video: detect on these frames only (0-based, comma-separated)")
+      ->delimiter(',');
   command->add_option("--max-frames", flags->max_frames, "video: stop after N frames (0 = all)")
       ->capture_default_str();
   command->add_option("--threads", flags->threads, "OpenCV worker threads (0 = one per core)")

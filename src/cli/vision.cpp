@@ -8,6 +8,9 @@
 #include "cli/commands.h"
 #include "core/error.h"
 #include "vision/comparison.h"
+#include "vision/media.h"
+#include "vision/model_catalog.h"
+#include "vision/tensor.h"
 
 namespace playsight::cli {
 namespace {
@@ -79,6 +82,38 @@ void run_compare(CompareFlags& flags) {
     print_table(comparison);
 }
 
+struct ModelsFlags {
+  std::string models;
+  std::string frame_source;
+  int runs = 0;
+  int threads = 0;
+};
+
+void run_models(const ModelsFlags& flags) {
+  cv::setNumThreads(flags.threads > 0 ? flags.threads : -1);
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+  const std::string folder = vision::find_models_folder(flags.models);
+  cv::Mat frame(480, 640, CV_8UC3, cv::Scalar(90, 120, 150));
+  if (!flags.frame_source.empty()) {
+    if (vision::media_kind(flags.frame_source) == vision::MediaKind::kImage) {
+      frame = vision::read_image(flags.frame_source);
+    } else {
+      cv::VideoCapture video = vision::open_video(flags.frame_source);
+      video.read(frame);
+    }
+  }
+  std::printf("models in %s\n\n%-18s %-16s %7s %10s %12s  %s\n", folder.c_str(), "model", "input",
+              "layers", "import ms", "ms per run", "what");
+  for (const auto& spec : vision::model_catalog()) {
+    const vision::ModelTiming timing = vision::time_model(spec.name, folder, frame, flags.runs);
+    std::printf(
+        "%-18s %-16s %7zu %10.0f %12s  %s\n", spec.name.c_str(),
+        vision::shape_text(timing.input_shape).c_str(), timing.layers, timing.import_milliseconds,
+        flags.runs > 0 ? std::to_string(timing.median_milliseconds).substr(0, 6).c_str() : "-",
+        spec.what.c_str());
+  }
+}
+
 }  // namespace
 
 void add_vision_command(CLI::App& app) {
@@ -108,6 +143,20 @@ void add_vision_command(CLI::App& app) {
       ->capture_default_str();
   compare->add_flag("--json", flags->json, "print JSON instead of the table");
   compare->callback([flags] { run_compare(*flags); });
+
+  auto models_flags = std::make_shared<ModelsFlags>();
+  CLI::App* models = vision->add_subcommand(
+      "models",
+      "List the imported models (importing each, which checks the files); with --runs, time "
+      "each network alone on a frame (median milliseconds per run).");
+  models->add_option("--models", models_flags->models, "folder of the TF.js models");
+  models->add_option("--runs", models_flags->runs, "timed runs per model (0 = only list)")
+      ->capture_default_str();
+  models->add_option("--frame", models_flags->frame_source,
+                     "an image or video whose first frame is the input (default: a flat grey one)");
+  models->add_option("--threads", models_flags->threads, "OpenCV worker threads (0 = one per core)")
+      ->capture_default_str();
+  models->callback([models_flags] { run_models(*models_flags); });
 }
 
 }  // namespace playsight::cli

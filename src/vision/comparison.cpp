@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <opencv2/imgproc.hpp>
 
 #include "core/error.h"
 #include "vision/media.h"
+#include "vision/preprocess.h"
 
 namespace playsight::vision {
 namespace {
@@ -31,6 +33,39 @@ std::string kind_label(const std::string& finds) {
 }
 
 }  // namespace
+
+ModelTiming time_model(const std::string& name, const std::string& models_folder,
+                       const cv::Mat& frame, int runs) {
+  const ModelSpec& spec = model_spec(name);
+  ModelTiming timing;
+  timing.model = name;
+  timing.input_shape = spec.input_shape;
+  const auto start = std::chrono::steady_clock::now();
+  Network network = load_model(spec, models_folder);
+  timing.import_milliseconds =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  timing.layers = network.layer_count();
+  const bool nchw = spec.input_shape[1] <= 3 && spec.input_shape[3] > 3;
+  const cv::Size size(static_cast<int>(nchw ? spec.input_shape[3] : spec.input_shape[2]),
+                      static_cast<int>(nchw ? spec.input_shape[2] : spec.input_shape[1]));
+  cv::Mat resized;
+  cv::resize(frame, resized, size, 0, 0, cv::INTER_AREA);
+  const cv::Mat blob = image_blob(resized, spec);
+  network.run_image_blob(blob);
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    const auto run_start = std::chrono::steady_clock::now();
+    network.run_image_blob(blob);
+    times.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - run_start)
+            .count());
+  }
+  if (!times.empty()) {
+    std::sort(times.begin(), times.end());
+    timing.median_milliseconds = times[times.size() / 2];
+  }
+  return timing;
+}
 
 Comparison compare_detectors(const std::string& video_path, const ComparisonOptions& options) {
   if (options.sampled_frames < 1) throw InputError("--frames: expected at least 1");

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "vision/detector.h"
+#include "vision/model_catalog.h"
 
 namespace playsight::vision {
 
@@ -31,6 +32,19 @@ struct Comparison {
   std::vector<int> sampled_frame_indices;
   std::vector<ComparisonRow> rows;
 };
+
+struct ModelTiming {
+  std::string model;
+  std::vector<std::int64_t> input_shape;
+  std::size_t layers = 0;
+  double import_milliseconds = 0;
+  double median_milliseconds = 0;  // one forward pass on a real frame, median of `runs`
+};
+
+// Imports a catalogued model and times its network alone (no pre- or post-processing) on
+// `frame` resized to the model's input, after one warm-up run.
+ModelTiming time_model(const std::string& name, const std::string& models_folder,
+                       const cv::Mat& frame, int runs);
 
 // Decodes the video once, then runs each detector over every frame (timing) and counts its finds
 // on the sampled frames. Throws InputError for an unopenable video or an unknown detector.

@@ -88,21 +88,23 @@ TEST(DetectCli, BrokenModelFilesExitWithTwoNamingTheFile) {
   const std::string source = testing::models_folder() + "/centernet.json";
   std::filesystem::copy_file(source, dir.file("centernet.json"));
   // A missing shard.
-  auto result =
-      testing::run_command(std::string(PLAYSIGHT_BINARY) + " detect " +
-                           testing::opencv_data("messi5.jpg") + " --models " + dir.path());
+  auto result = testing::run_command(std::string(PLAYSIGHT_BINARY) + " detect " +
+                                     testing::opencv_data("messi5.jpg") +
+                                     " --detector centernet --models " + dir.path());
   expect_bad_input(result, "centernet.bin");
   // A truncated shard.
   std::filesystem::copy_file(testing::models_folder() + "/centernet.bin",
                              dir.file("centernet.bin"));
   std::filesystem::resize_file(dir.file("centernet.bin"), 1000);
   result = testing::run_command(std::string(PLAYSIGHT_BINARY) + " detect " +
-                                testing::opencv_data("messi5.jpg") + " --models " + dir.path());
+                                testing::opencv_data("messi5.jpg") +
+                                " --detector centernet --models " + dir.path());
   expect_bad_input(result, "centernet.json");
   // A corrupt model.json.
   dir.write("centernet.json", "{\"modelTopology\": {\"node\": [");
   result = testing::run_command(std::string(PLAYSIGHT_BINARY) + " detect " +
-                                testing::opencv_data("messi5.jpg") + " --models " + dir.path());
+                                testing::opencv_data("messi5.jpg") +
+                                " --detector centernet --models " + dir.path());
   expect_bad_input(result, "centernet.json");
 }
 

@@ -2,6 +2,9 @@
 // the benchmark. Reads a TF.js graph model from disk without any network access.
 //
 //   node tfjs_reference.js MODEL_JSON INPUT_FILE OUTPUT_FILE [--repeat N] TENSOR...
+//   node tfjs_reference.js MODEL_JSON - OUTPUT_FILE --shape 1,512,512,3 --repeat N TENSOR...
+//
+// (--shape: a pseudo-random input of that shape instead of INPUT_FILE "-"; for timing.)
 //
 // INPUT_FILE:  int32 rank, int32 dims[rank], float32 values (TensorFlow order, little-endian).
 // OUTPUT_FILE: int32 count, then per tensor: int32 rank, int32 dims[rank], float32 values.
@@ -20,6 +23,18 @@ function readInput(file) {
   const count = shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(count);
   for (let i = 0; i < count; i++) values[i] = buffer.readFloatLE(offset + 4 * i);
+  return { shape, values };
+}
+
+function randomInput(shapeText) {
+  const shape = shapeText.split(',').map((d) => parseInt(d, 10));
+  const count = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(count);
+  let state = 12345;
+  for (let i = 0; i < count; i++) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    values[i] = (state / 2147483648) * 255;
+  }
   return { shape, values };
 }
 
@@ -57,11 +72,17 @@ async function main() {
     repeat = parseInt(args[repeatAt + 1], 10);
     args.splice(repeatAt, 2);
   }
+  let shape = null;
+  const shapeAt = args.indexOf('--shape');
+  if (shapeAt >= 0) {
+    shape = args[shapeAt + 1];
+    args.splice(shapeAt, 2);
+  }
   const [modelJson, inputFile, outputFile, ...names] = args;
   await tf.setBackend('cpu');
   await tf.ready();
   const model = await loadModel(modelJson);
-  const input = readInput(inputFile);
+  const input = shape ? randomInput(shape) : readInput(inputFile);
   const dtype = inputDtype(model);
   const values = dtype === 'int32' ? Int32Array.from(input.values, Math.round) : input.values;
   const x = tf.tensor(values, input.shape, dtype);

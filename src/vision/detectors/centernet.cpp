@@ -18,7 +18,7 @@ class CenterNet : public Detector {
   explicit CenterNet(const DetectorOptions& options)
       : network_(model_spec("centernet"), find_models_folder(options.models_folder),
                  options.input_size > 0 ? options.input_size : 512, true),
-        min_score_(options.min_score >= 0 ? options.min_score : 0.3),
+        min_score_(options.min_score >= 0 ? options.min_score : 0.4),
         all_classes_(options.all_classes) {}
 
   std::vector<Detection> detect(const cv::Mat& bgr) override {

@@ -16,7 +16,7 @@ class NanoDet : public Detector {
  public:
   explicit NanoDet(const DetectorOptions& options)
       : network_(model_spec("nanodet"), find_models_folder(options.models_folder), 416, false),
-        min_score_(options.min_score >= 0 ? options.min_score : 0.35),
+        min_score_(options.min_score >= 0 ? options.min_score : 0.45),
         all_classes_(options.all_classes) {}
 
   std::vector<Detection> detect(const cv::Mat& bgr) override {
