@@ -69,7 +69,7 @@ void run_train(TrainFlags& flags) {
   spend::save_model_artifact(result.artifact, flags.out);
   write_split(features, split, std::filesystem::path(flags.out) / "split.csv");
   const spend::SpendMetrics& m = result.metrics;
-  std::printf("%s trained in %.1f s on %zu players (%s), validated on %zu, tested on %zu\n",
+  std::printf("%s trained in %.2f s on %zu players (%s), validated on %zu, tested on %zu\n",
               flags.alias.c_str(), result.train_seconds, split.train.size(),
               split.population.c_str(), split.validation.size(), split.test.size());
   std::printf(

@@ -216,7 +216,7 @@ void GradientBoosting::fit(const FeatureMatrix& train, std::span<const double> y
     }
     const double loss =
         validation_loss(params_, y_valid, predict_raw(booster, valid_matrix.handle, false));
-    if (loss < best_loss_ - 1e-12 * std::fabs(best_loss_)) {
+    if (best_round < 0 || loss < best_loss_ - 1e-12 * std::fabs(best_loss_)) {
       best_loss_ = loss;
       best_round = round;
     } else if (round - best_round >= params_.early_stopping_rounds) {
