@@ -50,6 +50,26 @@ TEST(DetectCli, VideoGivesOneJsonLinePerFrame) {
   EXPECT_EQ(frames, (std::vector<int>{0, 2}));
 }
 
+TEST(DetectCli, DrawsAVideo) {
+  ::playsight::testing::TempDir dir;
+  const auto result = playsight("detect " + testing::opencv_data("vtest.avi") +
+                                " --max-frames 4 --draw " + dir.file("drawn.avi"));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  cv::VideoCapture drawn(dir.file("drawn.avi"));
+  ASSERT_TRUE(drawn.isOpened());
+  EXPECT_EQ(static_cast<int>(drawn.get(cv::CAP_PROP_FRAME_COUNT)), 4);
+  EXPECT_EQ(static_cast<int>(drawn.get(cv::CAP_PROP_FRAME_WIDTH)), 768);
+}
+
+TEST(VisionModelsCli, ListsEveryImportedModel) {
+  const auto result = playsight("vision models");
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  for (const std::string model :
+       {"centernet", "nanodet", "movenet-multipose", "blazeface", "emotion", "faceres"})
+    EXPECT_NE(result.output.find(model + " "), std::string::npos) << model << "\n" << result.output;
+  EXPECT_NE(result.output.find("[1,3,416,416]"), std::string::npos) << result.output;
+}
+
 TEST(VisionCompareCli, PrintsTheTeamsTable) {
   const auto result = playsight("vision compare " + testing::opencv_data("vtest.avi") +
                                 " --detectors centernet,hog --frames 2 --max-frames 4");
