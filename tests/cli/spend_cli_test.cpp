@@ -9,26 +9,17 @@
 #include <fstream>
 #include <sstream>
 
+#include "../support/checks.h"
 #include "../support/temp_dir.h"
 #include "core/table.h"
 
 namespace playsight {
 namespace {
 
-struct CommandRun {
-  int exit_code;
-  std::string output;
-};
+using testing::CommandRun;
 
 CommandRun run(const std::string& arguments) {
-  const std::string command = std::string(PLAYSIGHT_BINARY) + " " + arguments + " 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (std::size_t got = std::fread(buffer.data(), 1, buffer.size(), pipe))
-    output.append(buffer.data(), got);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return testing::run_playsight(arguments);
 }
 
 // One small game for all tests of this file.

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <random>
 
+#include "../support/checks.h"
 #include "../support/temp_dir.h"
 
 namespace playsight {
@@ -34,12 +35,7 @@ CsvReadReport read_all(const std::string& path, std::vector<std::string_view> co
 }
 
 std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "(no error)";
+  return testing::input_error_of(action);
 }
 
 TEST(CsvReader, ReadsColumnsByNameInAnyOrderWithQuotesAndCrlf) {

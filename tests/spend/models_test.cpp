@@ -8,6 +8,7 @@
 #include <fstream>
 #include <numeric>
 
+#include "../support/checks.h"
 #include "../support/temp_dir.h"
 #include "core/error.h"
 #include "gamelog/generator.h"
@@ -177,12 +178,7 @@ TEST(SpendModels, PythonXgboostLoadsTheSavedTreesAndAgrees) {
 }
 
 std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const InputError& error) {
-    return error.what();
-  }
-  return "(no error)";
+  return testing::input_error_of(action);
 }
 
 TEST(SpendModels, BadInputsGetClearErrors) {
