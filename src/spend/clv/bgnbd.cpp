@@ -231,21 +231,7 @@ BgNbdFit fit_bgnbd(std::span<const double> frequency, std::span<const double> re
   BgNbdFit fit;
   fit.parameters = {std::exp(best.x[0]), std::exp(best.x[1]), std::exp(best.x[2]),
                     std::exp(best.x[3])};
-  FitDiagnostics& d = fit.diagnostics;
-  d.log_likelihood = -best.value * n;
-  d.observations = frequency.size();
-  d.distinct_rows = likelihood.distinct_rows();
-  d.evaluations = best.evaluations;
-  d.converged = best.converged;
-  d.optimiser_status = best.status;
-  const detail::Objective total = [&](std::span<const double> t, std::span<double> g) {
-    const double value = -likelihood(t, g);
-    for (double& component : g) component = -component;
-    return value;
-  };
-  d.standard_errors =
-      detail::standard_errors_of_exp(best.x, detail::hessian_by_differences(total, best.x));
-  d.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
+  fit.diagnostics = detail::fit_diagnostics(best, likelihood, frequency.size(), n, start_time);
   return fit;
 }
 
