@@ -27,17 +27,21 @@ struct CommandRun {
   std::string output;  // stdout and stderr
 };
 
-#ifdef PLAYSIGHT_BINARY
-// Runs `playsight ARGUMENTS` (the binary of this build) and collects what it printed.
-inline CommandRun run_playsight(const std::string& arguments) {
-  const std::string command = std::string(PLAYSIGHT_BINARY) + " " + arguments + " 2>&1";
-  std::FILE* pipe = ::popen(command.c_str(), "r");
+// Runs a shell command and collects what it printed on stdout and stderr.
+inline CommandRun run_command(const std::string& command) {
+  std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
   std::string output;
   std::array<char, 4096> buffer{};
   while (std::size_t got = std::fread(buffer.data(), 1, buffer.size(), pipe))
     output.append(buffer.data(), got);
   const int status = ::pclose(pipe);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+#ifdef PLAYSIGHT_BINARY
+// Runs `playsight ARGUMENTS` (the binary of this build).
+inline CommandRun run_playsight(const std::string& arguments) {
+  return run_command(std::string(PLAYSIGHT_BINARY) + " " + arguments);
 }
 #endif
 

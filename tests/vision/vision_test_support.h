@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/checks.h"
 #include "vision/tensor.h"
 
 namespace playsight::vision::testing {
@@ -33,20 +34,8 @@ inline cv::Mat vtest_frame(int index) {
   return frame;
 }
 
-struct CommandResult {
-  int exit_code;
-  std::string output;
-};
-
-inline CommandResult run_command(const std::string& command) {
-  std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-  std::string output;
-  std::array<char, 4096> buffer{};
-  while (std::size_t got = std::fread(buffer.data(), 1, buffer.size(), pipe))
-    output.append(buffer.data(), got);
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using CommandResult = playsight::testing::CommandRun;
+using playsight::testing::run_command;
 
 inline void write_tensor_file(const std::string& path, const Tensor& tensor) {
   std::ofstream out(path, std::ios::binary);
