@@ -126,8 +126,10 @@ void print_summary(const spend::FeatureResult& result, const std::string& out,
               result.table.column_names.size(), result.seconds,
               result.seconds > 0 ? static_cast<double>(events) / result.seconds / 1e6 : 0.0);
   if (result.players_signed_up_after_cutoff > 0) {
-    std::printf("%llu players signed up on or after the cutoff and are not in the table\n",
-                static_cast<unsigned long long>(result.players_signed_up_after_cutoff));
+    std::printf(
+        "%llu players signed up (or, in a transaction file, first bought) on or after the cutoff "
+        "and are not in the table\n",
+        static_cast<unsigned long long>(result.players_signed_up_after_cutoff));
   }
   if (skipped > 0)
     std::printf("%llu bad rows skipped (--skip-bad-rows)\n",
