@@ -1,11 +1,49 @@
 // playsight: one command, a subcommand per job. Exit codes: 0 success, 1 internal fault,
 // 2 bad input (a bad flag, a missing file, a malformed row).
+#include <dlfcn.h>
+
 #include <cstdio>
+#include <cstring>
 #include <exception>
+#include <filesystem>
+#include <string_view>
 
 #include "cli/commands.h"
 #include "core/error.h"
 #include "playsight/version.h"
+
+namespace {
+
+// Whether this command line needs the vision commands: `detect` or `vision`, or the top-level
+// help (which lists every command), or no command at all.
+bool wants_vision_commands(int argc, char** argv) {
+  if (argc < 2) return true;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view argument = argv[i];
+    if (argument == "detect" || argument == "vision") return true;
+    if (argument == "--help" || argument == "-h" || argument == "--help-all") return true;
+    if (!argument.starts_with("-")) return false;  // another command
+  }
+  return false;
+}
+
+// Opens the module with the vision commands (playsight-vision.so, next to the binary) and adds
+// them to the app. The module stays loaded for the life of the process.
+void load_vision_commands(CLI::App& app) {
+  std::error_code error;
+  const auto binary = std::filesystem::read_symlink("/proc/self/exe", error);
+  const std::string module = (binary.parent_path() / "playsight-vision.so").string();
+  void* handle = ::dlopen(module.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!handle)
+    throw playsight::Error("cannot load the vision commands: " + std::string(::dlerror()));
+  void* symbol = ::dlsym(handle, "playsight_add_vision_commands");
+  if (!symbol) throw playsight::Error(module + ": no playsight_add_vision_commands");
+  void (*add)(CLI::App&) = nullptr;
+  std::memcpy(&add, &symbol, sizeof add);  // object pointer to function pointer, without UB casts
+  add(app);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -17,12 +55,11 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
   playsight::cli::add_generate_command(app);
   playsight::cli::add_features_command(app);
-  playsight::cli::add_detect_command(app);
-  playsight::cli::add_vision_command(app);
   playsight::cli::add_train_command(app);
   playsight::cli::add_predict_command(app);
   playsight::cli::add_compare_command(app);
   try {
+    if (wants_vision_commands(argc, argv)) load_vision_commands(app);
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {
     return app.exit(help);
