@@ -87,7 +87,7 @@ class FeatureBuilder {
   }
 
   // Reads one event file. visit(row, state, player, time) is called for rows inside
-  // [window start, label end); kind says which counters the worker state holds.
+  // [window start, label end) of known players; `amounts` and `days` say which counters to keep.
   template <class Visit>
   FileReport read_events(const std::string& path, const gamelog::FileSchema& schema,
                          EventCounters& final_counters, bool amounts, bool days, Visit visit) {
