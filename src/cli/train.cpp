@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
 #include "core/error.h"
@@ -57,6 +59,24 @@ void write_split(const Table& features, const spend::DataSplit& split,
   write_table_csv(parts, path.string(), CsvWriteOptions{});
 }
 
+// What the feature table was built from, read from the report that `playsight features` writes
+// beside it (FEATURES.report.json), so that the model says which window it learned from.
+nlohmann::json feature_provenance(const std::string& features_path) {
+  const std::filesystem::path path(features_path);
+  std::ifstream in(path.parent_path() / (path.stem().string() + ".report.json"));
+  if (!in) return nullptr;
+  try {
+    const nlohmann::json report = nlohmann::json::parse(in);
+    nlohmann::json provenance;
+    for (const char* key : {"cutoff", "observation_days", "label_days"}) {
+      if (report.contains(key)) provenance[key] = report[key];
+    }
+    return provenance;
+  } catch (const nlohmann::json::exception&) {
+    return nullptr;
+  }
+}
+
 void run_train(TrainFlags& flags) {
   const Table features = read_table_csv(flags.features, flags.model.threads);
   flags.protocol.experiment_path = flags.all_players ? "" : flags.experiment;
@@ -66,6 +86,8 @@ void run_train(TrainFlags& flags) {
   spend::EvaluatedModel result =
       spend::train_and_evaluate(flags.alias, features, split, flags.model);
   result.artifact.training = spend::split_summary(features, split, flags.protocol);
+  const nlohmann::json provenance = feature_provenance(flags.features);
+  if (!provenance.is_null()) result.artifact.training["features"] = provenance;
   spend::save_model_artifact(result.artifact, flags.out);
   write_split(features, split, std::filesystem::path(flags.out) / "split.csv");
   const spend::SpendMetrics& m = result.metrics;

@@ -98,7 +98,10 @@ void check_labels(const BoostingParams& params, std::span<const double> y, const
       throw InputError(std::string("a Gamma regression needs amounts > 0; the ") + set +
                        " labels hold " + std::to_string(value));
     }
-    if (params.objective != BoostingObjective::kLogistic && value < 0) {
+    const bool may_be_negative =
+        params.signed_target && (params.objective == BoostingObjective::kSquaredError ||
+                                 params.objective == BoostingObjective::kAbsoluteError);
+    if (params.objective != BoostingObjective::kLogistic && !may_be_negative && value < 0) {
       throw InputError(std::string("the ") + set + " labels hold a negative amount (" +
                        std::to_string(value) + ")");
     }
@@ -236,7 +239,7 @@ std::vector<double> GradientBoosting::predict(const FeatureMatrix& x) const {
   if (!handles_) throw Error("GradientBoosting::predict before fit or load");
   const MatrixHandle matrix(x, {}, params_.threads);
   std::vector<double> p = predict_raw(handles_->booster, matrix.handle, false);
-  if (params_.objective != BoostingObjective::kLogistic) {
+  if (params_.objective != BoostingObjective::kLogistic && !params_.signed_target) {
     for (double& value : p) value = std::max(0.0, value);  // amounts are never negative
   }
   return p;

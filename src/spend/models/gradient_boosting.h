@@ -42,6 +42,9 @@ struct BoostingParams {
   int early_stopping_rounds = 30;
   unsigned threads = 0;  // 0: all cores
   std::uint64_t seed = 42;
+  // Squared or absolute error on a target that may be negative (an effect, a residual): labels
+  // are not checked for sign and predictions are not clamped at 0. Amount models leave it off.
+  bool signed_target = false;
 };
 
 class GradientBoosting {

@@ -5,7 +5,7 @@
 #include <limits>
 #include <string>
 
-#include "playsight/chart_js.h"
+#include "core/html.h"
 #include "spend/comparison_report.h"
 #include "spend/report/columns.h"
 #include "spend/report/html_assets.h"
@@ -13,57 +13,6 @@
 
 namespace playsight::spend {
 namespace {
-
-std::string escape_html(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-// JSON that is safe inside <script>: '<' only occurs in strings, where \u003c means the same.
-std::string script_safe_json(const nlohmann::ordered_json& json) {
-  const std::string text = json.dump();
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    if (c == '<') {
-      out += "\\u003c";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// "Chart.js v4.5.1", read from the embedded file's licence banner.
-std::string chart_js_version() {
-  const std::string_view text(kChartJs);
-  const std::size_t at = text.find("Chart.js v");
-  if (at == std::string_view::npos) return "Chart.js";
-  const std::size_t end = text.find_first_of(" \n\r", at + 9);
-  return std::string(text.substr(at, end - at));
-}
 
 double payer_share(const ComparisonReport& report) {
   if (!std::isnan(report.context.test_payer_share)) return report.context.test_payer_share;
@@ -184,7 +133,7 @@ std::string comparison_html(const ComparisonReport& report) {
   const std::string currency = escape_html(report.context.currency);
 
   std::string out;
-  out.reserve(std::string_view(kChartJs).size() + 400000);
+  out.reserve(chart_js_source().size() + 400000);
   out +=
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>" +
@@ -224,7 +173,7 @@ std::string comparison_html(const ComparisonReport& report) {
          ". Charts drawn with " + escape_html(chart_js_version()) +
          " (MIT licence), embedded in this file: it opens offline.</footer>\n</main>\n";
   out += "<script>";
-  out += kChartJs;
+  out += chart_js_source();
   out += "</script>\n<script type=\"application/json\" id=\"report-data\">";
   out += script_safe_json(data);
   out += "</script>\n<script>";
