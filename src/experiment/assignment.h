@@ -5,9 +5,9 @@
 //
 // read_assignment checks the file itself: every row has a positive integer player_id, a non-empty
 // group name and a timestamp; a player appears once. Errors are InputError "FILE:LINE: column
-// 'x': ..." (the first duplicate names both lines). Groups are listed in order of first
-// appearance. Which group is the control and whether the players and times fit the logs is
-// checked by the analysis (nudge_data.h), which knows the logs.
+// 'x': ..." (the first duplicate names both lines). Groups are listed in name order. Which group is
+// the control and whether the players and times fit the logs is checked by the analysis
+// (nudge_data.h), which knows the logs.
 //
 // Thread-safety: pure function of the file. Cost: one pass, O(rows).
 #include <cstddef>
@@ -21,7 +21,7 @@ namespace playsight::experiment {
 
 struct Assignment {
   std::string path;
-  std::vector<std::string> groups;       // names, in order of first appearance
+  std::vector<std::string> groups;       // names, sorted
   std::vector<std::int64_t> player_ids;  // one entry per row, file order
   std::vector<std::uint32_t> group;      // index into groups, per row
   std::vector<Seconds> exposure;         // per row

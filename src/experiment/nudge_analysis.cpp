@@ -144,11 +144,12 @@ SegmentEffect segment_effect(const NudgePlayers& players, const Comparison& part
   return result;
 }
 
+// About the quartiles of active days in 30 days of the game's players (a third of them have none).
 std::string active_days_level(double days) {
   if (days <= 0) return "0";
-  if (days <= 7) return "1-7";
-  if (days <= 20) return "8-20";
-  return "21-30";
+  if (days <= 2) return "1-2";
+  if (days <= 5) return "3-5";
+  return "6-30";
 }
 
 std::vector<SegmentEffect> segment_effects(const NudgePlayers& players,
@@ -163,7 +164,7 @@ std::vector<SegmentEffect> segment_effects(const NudgePlayers& players,
     }),
                                       "paid before", level, options));
   }
-  for (const char* level : {"0", "1-7", "8-20", "21-30"}) {
+  for (const char* level : {"0", "1-2", "3-5", "6-30"}) {
     segments.push_back(segment_effect(players, comparison.subset([&](std::size_t i) {
       return active_days_level(players.active_days_before[i]) == level;
     }),
