@@ -24,6 +24,10 @@ constexpr Seconds kDay = 86400;
 std::string count_text(std::size_t count, const char* noun) {
   return std::to_string(count) + " " + noun + (count == 1 ? "" : "s");
 }
+// "1 player was", "2 players were".
+std::string count_was(std::size_t count, const char* noun) {
+  return count_text(count, noun) + (count == 1 ? " was" : " were");
+}
 
 nlohmann::json read_manifest(const std::string& logs) {
   std::ifstream in(fs::path(logs) / "manifest.json");
@@ -56,6 +60,7 @@ std::uint32_t control_index(const Assignment& assignment, const std::string& con
 
 // Exposure times against the cutoff, the outcome window and the end of the logs: errors for
 // exposures that the analysis cannot use, a warning for late ones.
+// latest_event < 0: the logs are not read yet, only the cutoff and the window are checked.
 void check_exposures(const Assignment& assignment, Days cutoff, int outcome_days,
                      Seconds latest_event, std::vector<std::string>& warnings) {
   const Seconds start = static_cast<Seconds>(cutoff) * kDay;
@@ -72,7 +77,7 @@ void check_exposures(const Assignment& assignment, Days cutoff, int outcome_days
     const Seconds t = assignment.exposure[r];
     if (t < start) note(before, r);
     if (t >= window_end) note(after_window, r);
-    if (t > latest_event) note(after_logs, r);
+    if (latest_event >= 0 && t > latest_event) note(after_logs, r);
     if (t >= start + kDay && t < window_end) note(late, r);
   }
   const auto where = [&](const Problem& problem) {
@@ -82,23 +87,24 @@ void check_exposures(const Assignment& assignment, Days cutoff, int outcome_days
            format_timestamp(assignment.exposure[r]) + ")";
   };
   if (before.count) {
-    throw InputError(assignment.path + ": " + count_text(before.count, "player") +
-                     " were exposed before the cutoff " + format_date(cutoff) + where(before) +
+    throw InputError(assignment.path + ": " + count_was(before.count, "player") +
+                     " exposed before the cutoff " + format_date(cutoff) + where(before) +
                      "; their pre-period would contain the nudge: use an earlier --cutoff");
   }
   if (after_logs.count) {
     throw InputError(assignment.path + ": " + count_text(after_logs.count, "exposure time") +
-                     " are after the last event of the logs (" + format_timestamp(latest_event) +
-                     ")" + where(after_logs) + ": the logs do not cover them");
+                     (after_logs.count == 1 ? " is" : " are") +
+                     " after the last event of the logs (" + format_timestamp(latest_event) + ")" +
+                     where(after_logs) + ": the logs do not cover them");
   }
-  if (after_window.count) {
-    throw InputError(assignment.path + ": " + count_text(after_window.count, "player") +
-                     " were exposed after the " + std::to_string(outcome_days) +
+  if (after_window.count && latest_event >= 0) {
+    throw InputError(assignment.path + ": " + count_was(after_window.count, "player") +
+                     " exposed after the " + std::to_string(outcome_days) +
                      "-day outcome window from " + format_date(cutoff) + where(after_window));
   }
-  if (late.count) {
-    warnings.push_back(count_text(late.count, "player") +
-                       " were exposed a day or more after the start of the outcome window" +
+  if (late.count && latest_event >= 0) {
+    warnings.push_back(count_was(late.count, "player") +
+                       " exposed a day or more after the start of the outcome window" +
                        where(late) + "; their window holds fewer nudged days");
   }
 }
@@ -198,6 +204,8 @@ EffectInputs load_effect_inputs(const EffectInputOptions& options) {
           : parse_date(options.cutoff);
   inputs.cutoff = format_date(cutoff);
 
+  check_exposures(assignment, cutoff, options.outcome_days, -1, inputs.warnings);
+
   spend::ModelOptions model_options;
   model_options.threads = options.threads;
   const spend::ModelArtifact artifact = spend::load_model_artifact(options.model, model_options);
@@ -264,9 +272,10 @@ EffectInputs load_effect_inputs(const EffectInputOptions& options) {
   if (missing > 0) {
     inputs.warnings.push_back(
         assignment_path + ": " + count_text(missing, "assigned player") +
-        " are not players of the logs at the cutoff (absent from players.csv, or signed up on "
+        (missing == 1 ? " is not a player" : " are not players") +
+        " of the logs at the cutoff (absent from players.csv, or signed up on "
         "or after " +
-        inputs.cutoff + ") and are left out (first: line " +
+        inputs.cutoff + ") and left out (first: line " +
         std::to_string(assignment.lines[first_missing]) + ", player " +
         std::to_string(assignment.player_ids[first_missing]) + ")");
   }

@@ -56,6 +56,16 @@ Assignment read_assignment(const std::string& path) {
       options);
   if (result.player_ids.empty())
     throw InputError(path + ": no players are assigned (no data rows)");
+  // Groups in name order, so that reports list them the same way whatever the row order.
+  std::vector<std::string> sorted = result.groups;
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<std::uint32_t> new_index(sorted.size());
+  for (std::size_t g = 0; g < result.groups.size(); ++g) {
+    new_index[g] = static_cast<std::uint32_t>(
+        std::lower_bound(sorted.begin(), sorted.end(), result.groups[g]) - sorted.begin());
+  }
+  for (std::uint32_t& g : result.group) g = new_index[g];
+  result.groups = std::move(sorted);
   return result;
 }
 

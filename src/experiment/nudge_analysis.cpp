@@ -266,7 +266,9 @@ NudgeAnalysis analyse_nudges(const NudgePlayers& players, const AnalysisOptions&
       static_cast<std::size_t>(std::count(is_control.begin(), is_control.end(), 1));
   if (analysis.control_players < 2) {
     throw InputError("nudge analysis: the control group '" + analysis.control_group + "' has " +
-                     std::to_string(analysis.control_players) + " players; at least 2 are needed");
+                     std::to_string(analysis.control_players) +
+                     (analysis.control_players == 1 ? " player" : " players") +
+                     "; at least 2 are needed");
   }
   analysis.responses =
       player_responses(players.topup_amount, players.prediction, is_control, options.response);
@@ -287,7 +289,8 @@ NudgeAnalysis analyse_nudges(const NudgePlayers& players, const AnalysisOptions&
     group.players = comparison.count(1);
     if (group.players < 2) {
       throw InputError("nudge analysis: the nudge group '" + group.group + "' has " +
-                       std::to_string(group.players) + " players; at least 2 are needed");
+                       std::to_string(group.players) +
+                       (group.players == 1 ? " player" : " players") + "; at least 2 are needed");
     }
     for (Outcome outcome : kOutcomes)
       group.outcomes.push_back(outcome_effects(players, comparison, outcome, options));

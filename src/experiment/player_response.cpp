@@ -69,7 +69,8 @@ PlayerResponses player_responses(std::span<const double> actual, std::span<const
     if (residuals.size() < 2) {
       throw InputError("player responses: prediction bin " + std::to_string(b + 1) + " of " +
                        std::to_string(bins) + " has " + std::to_string(residuals.size()) +
-                       " control players; at least 2 are needed to measure the model's error");
+                       (residuals.size() == 1 ? " control player" : " control players") +
+                       "; at least 2 are needed to measure the model's error");
     }
     const double bias = std::accumulate(residuals.begin(), residuals.end(), 0.0) /
                         static_cast<double>(residuals.size());

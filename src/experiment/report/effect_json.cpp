@@ -237,18 +237,21 @@ std::string effect_summary(const NudgeAnalysis& analysis, const EffectContext& c
                   percent(analysis.control_response.share_clearly_positive).c_str());
     out += line;
     if (group.uplift) {
-      for (const UpliftModelResult& m : group.uplift->models) {
-        std::snprintf(line, sizeof line,
-                      "  uplift %s: Qini %s KRW per treated player (random %s +- %s%s); top 20%% "
-                      "by predicted uplift: effect %s KRW, other 80%%: %s KRW\n",
-                      m.name.c_str(), krw(m.curve.coefficient).c_str(),
-                      krw(group.uplift->random_coefficient_mean).c_str(),
-                      krw(group.uplift->random_coefficient_sd).c_str(),
-                      group.uplift->has_oracle
-                          ? ("; true effects " + krw(group.uplift->oracle.coefficient)).c_str()
-                          : "",
-                      krw(m.top_fifth_effect).c_str(), krw(m.other_effect).c_str());
-        out += line;
+      const Outcome outcome = group.uplift_outcome;
+      const auto value = [outcome](double v) {
+        if (outcome == Outcome::kAmount) return krw(v) + " KRW";
+        char text[32];
+        std::snprintf(text, sizeof text, "%.4g", v);
+        return std::string(text);
+      };
+      const UpliftResult& u = *group.uplift;
+      for (const UpliftModelResult& m : u.models) {
+        out += "  uplift " + m.name + " (" + outcome_name(outcome) + "): Qini " +
+               value(m.curve.coefficient) + " per treated player (random ranking " +
+               value(u.random_coefficient_mean) + " +- " + value(u.random_coefficient_sd) +
+               (u.has_oracle ? "; true effects " + value(u.oracle.coefficient) : "") +
+               "); top 20% by predicted uplift: effect " + value(m.top_fifth_effect) +
+               ", other 80%: " + value(m.other_effect) + "\n";
       }
     } else {
       out += "  uplift: " + group.uplift_note + "\n";
