@@ -13,5 +13,7 @@ void add_vision_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
+void add_models_command(CLI::App& app);
+void add_sync_command(CLI::App& app);
 
 }  // namespace playsight::cli
