@@ -16,10 +16,12 @@ std::string where(const std::string& path, const toml::source_region& region) {
   return path + ":" + std::to_string(region.begin.line) + ": ";
 }
 
+// "an integer", "a string", ...
 std::string type_name(const toml::node& node) {
   std::ostringstream out;
   out << node.type();
-  return out.str();
+  const std::string name = out.str();
+  return (name.find_first_of("aeiou") == 0 ? "an " : "a ") + name;
 }
 
 void check_name(const std::string& path, const toml::key& key, const std::string& full_key,
@@ -38,18 +40,16 @@ void read_model(const std::string& path, const toml::key& model_key, const toml:
   const toml::table* aliases = node.as_table();
   if (!aliases)
     throw InputError(where(path, node.source()) + model_path +
-                     ": expected a table of alias = version, got a " + type_name(node));
+                     ": expected a table of alias = version, got " + type_name(node));
   for (const auto& [alias_key, value] : *aliases) {
     const std::string alias = std::string(alias_key.str());
     const std::string full_key = model_path + "." + alias;
     check_name(path, alias_key, full_key, "alias");
     const auto* number = value.as_integer();
     if (!number || number->get() < 1 || number->get() > std::numeric_limits<int>::max()) {
-      std::ostringstream got;
-      value.visit([&got](const auto& typed) { got << typed; });
+      const std::string got = number ? std::to_string(number->get()) : type_name(value);
       throw InputError(where(path, value.source()) + full_key +
-                       ": expected a version number (an integer >= 1), got " +
-                       quote_for_message(got.str()));
+                       ": expected a version number (an integer >= 1), got " + got);
     }
     file.entries.push_back({model, alias, static_cast<int>(number->get()),
                             static_cast<int>(value.source().begin.line)});
@@ -84,8 +84,8 @@ DeployFile parse_deploy_file(std::string_view text, const std::string& path) {
                        "; expected only [models.NAME] tables");
     const toml::table* models = node.as_table();
     if (!models)
-      throw InputError(where(path, node.source()) +
-                       "models: expected [models.NAME] tables, got a " + type_name(node));
+      throw InputError(where(path, node.source()) + "models: expected [models.NAME] tables, got " +
+                       type_name(node));
     for (const auto& [model_key, model_node] : *models)
       read_model(path, model_key, model_node, file);
   }
