@@ -74,7 +74,7 @@ TEST_P(RegistryCrashTest, KillNineMidDeployLeavesTheAliasAtAVersionTheLogAgreesW
   register_and_deploy(3);
   std::mt19937 random(20261130);
   std::uniform_int_distribution<int> pause_ms(30, 150);
-  std::size_t moves_before = 1;
+  std::size_t moves_so_far = 1;
   for (int kill = 0; kill < 20; ++kill) {
     const pid_t child = spawn([this]() -> int {
       ModelRegistry registry = open();
@@ -89,9 +89,9 @@ TEST_P(RegistryCrashTest, KillNineMidDeployLeavesTheAliasAtAVersionTheLogAgreesW
     ModelRegistry registry = open();
     expect_consistent(registry, "production");
     if (HasFatalFailure()) return;
-    moves_before = moves_of(registry, "production").size();
+    moves_so_far = moves_of(registry, "production").size();
   }
-  EXPECT_GT(moves_before, 40u) << "the children hardly deployed: the test tested little";
+  EXPECT_GT(moves_so_far, 40u) << "the children hardly deployed: the test tested little";
 }
 
 TEST_P(RegistryCrashTest, TwoProcessesDeployingAtOnceLoseNoUpdate) {

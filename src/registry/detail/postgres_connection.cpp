@@ -47,7 +47,7 @@ std::string url_for_messages(const std::string& url) {
 class PostgresConnection final : public SqlConnection {
  public:
   explicit PostgresConnection(const std::string& url)
-      : url_(url_for_messages(url)), connection_(PQconnectdb(url.c_str())) {
+      : url_(url_for_messages(url)), connection_(connect(url)) {
     if (PQstatus(connection_) != CONNECTION_OK) {
       const std::string message = connection_ ? PQerrorMessage(connection_) : "out of memory";
       PQfinish(connection_);
@@ -110,6 +110,14 @@ class PostgresConnection final : public SqlConnection {
   }
 
  private:
+  // Gives up on an unreachable server after 10 s unless the URL sets its own connect_timeout (the
+  // URL, expanded after it, overrides it).
+  static PGconn* connect(const std::string& url) {
+    const char* keywords[] = {"connect_timeout", "dbname", nullptr};
+    const char* values[] = {"10", url.c_str(), nullptr};
+    return PQconnectdbParams(keywords, values, 1);
+  }
+
   static std::string trimmed(std::string text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
     return text;
