@@ -63,6 +63,13 @@ void print_json(const nlohmann::json& json) {
   std::printf("%s\n", json.dump(2).c_str());
 }
 
+template <typename Record>
+void print_json_array(const std::vector<Record>& records) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Record& record : records) out.push_back(registry::to_json(record));
+  print_json(out);
+}
+
 std::string version_text(const std::optional<int>& version) {
   return version ? std::to_string(*version) : "-";
 }
@@ -117,11 +124,7 @@ void print_list(RegistryFlags& flags, const std::string& model) {
   }
   const auto versions = registry.versions(model);
   const auto aliases = registry.aliases(model);
-  if (flags.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& v : versions) out.push_back(registry::to_json(v));
-    return print_json(out);
-  }
+  if (flags.json) return print_json_array(versions);
   std::vector<std::vector<std::string>> rows;
   for (const auto& v : versions)
     rows.push_back({std::to_string(v.version), v.created_at, v.author, v.content_hash.substr(0, 12),
@@ -170,11 +173,7 @@ void print_show(RegistryFlags& flags, const std::string& model, const std::strin
 void print_history(RegistryFlags& flags, const std::string& model) {
   ModelRegistry registry = flags.open();
   const auto entries = registry.history(model);
-  if (flags.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& entry : entries) out.push_back(registry::to_json(entry));
-    return print_json(out);
-  }
+  if (flags.json) return print_json_array(entries);
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : entries)
     rows.push_back({std::to_string(e.id), e.at, e.actor, e.action, e.model,

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <set>
+#include <utility>
 
 #include "core/error.h"
 #include "core/time.h"
@@ -45,6 +46,17 @@ void lock_known_model(RegistrySession& session, const std::string& model, const 
   if (session.lock_model(model)) return;
   throw InputError("unknown model " + quote_for_message(model) + " in the registry " + url +
                    " (models: " + joined(session.model_names()) + ")");
+}
+
+// Runs read(session) in a read transaction, after checking that the model exists.
+template <typename Read>
+auto read_known_model(RegistryStore& store, const std::string& model, Read read) {
+  decltype(read(std::declval<RegistrySession&>())) out{};
+  store.read([&](RegistrySession& session) {
+    lock_known_model(session, model, store.url());
+    out = read(session);
+  });
+  return out;
 }
 
 std::string versions_it_has(RegistrySession& session, const std::string& model) {
@@ -209,55 +221,42 @@ std::vector<ModelSummary> ModelRegistry::models() {
 }
 
 std::vector<ModelVersion> ModelRegistry::versions(const std::string& model) {
-  std::vector<ModelVersion> out;
-  store_->read([&](RegistrySession& session) {
-    lock_known_model(session, model, url());
-    out = session.versions(model);
-  });
-  return out;
+  return read_known_model(*store_, model,
+                          [&](RegistrySession& session) { return session.versions(model); });
 }
 
 ModelVersion ModelRegistry::version(const std::string& model, const std::string& version_or_alias) {
-  ModelVersion out;
-  store_->read([&](RegistrySession& session) {
-    lock_known_model(session, model, url());
+  return read_known_model(*store_, model, [&](RegistrySession& session) {
     if (version_or_alias.empty()) {
       const std::vector<ModelVersion> all = session.versions(model);
       if (all.empty()) throw InputError("model " + quote_for_message(model) + " has no versions");
-      out = all.back();
-      return;
+      return all.back();
     }
     const bool is_number = version_or_alias.find_first_not_of("0123456789") == std::string::npos;
-    if (is_number && version_or_alias.size() < 9) {
-      out = require_version(session, model, std::stoi(version_or_alias));
-      return;
-    }
+    if (is_number && version_or_alias.size() < 9)
+      return require_version(session, model, std::stoi(version_or_alias));
     const auto aliased = alias_version(session, model, version_or_alias);
     if (!aliased)
       throw InputError("model " + quote_for_message(model) + " has no version or alias " +
                        quote_for_message(version_or_alias) + " (aliases: " +
                        alias_names(session, model) + "; " + versions_it_has(session, model) + ")");
-    out = require_version(session, model, *aliased);
+    return require_version(session, model, *aliased);
   });
-  return out;
 }
 
 std::vector<AliasState> ModelRegistry::aliases(const std::string& model) {
-  std::vector<AliasState> out;
-  store_->read([&](RegistrySession& session) {
-    lock_known_model(session, model, url());
-    out = session.aliases(model);
-  });
-  return out;
+  return read_known_model(*store_, model,
+                          [&](RegistrySession& session) { return session.aliases(model); });
 }
 
 std::vector<AuditEntry> ModelRegistry::history(const std::string& model) {
-  std::vector<AuditEntry> out;
-  store_->read([&](RegistrySession& session) {
-    if (!model.empty()) lock_known_model(session, model, url());
-    out = session.audit_log(model, "");
-  });
-  return out;
+  if (model.empty()) {
+    std::vector<AuditEntry> out;
+    store_->read([&](RegistrySession& session) { out = session.audit_log("", ""); });
+    return out;
+  }
+  return read_known_model(*store_, model,
+                          [&](RegistrySession& session) { return session.audit_log(model, ""); });
 }
 
 AliasMove ModelRegistry::deploy(const std::string& model, int version, const std::string& alias,
