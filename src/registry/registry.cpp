@@ -25,6 +25,12 @@ std::string utc_now() {
   return text + "Z";
 }
 
+// model.json's text field, or the fallback when it is missing or not text.
+std::string text_field(const nlohmann::json& json, const char* key, const std::string& fallback) {
+  const auto found = json.find(key);
+  return found != json.end() && found->is_string() ? found->get<std::string>() : fallback;
+}
+
 void check_name(const std::string& name, const char* what) {
   if (!is_valid_name(name))
     throw InputError(std::string(what) + " name " + quote_for_message(name) +
@@ -178,13 +184,10 @@ RegisteredVersion ModelRegistry::register_version(const RegisterRequest& request
   version.content_hash = stored.content_hash;
   version.stored_folder = stored.folder.string();
   version.source_folder = std::filesystem::absolute(request.folder).lexically_normal().string();
-  version.model_spec = json.contains("alias") && json["alias"].is_string() ? json["alias"] : "";
+  version.model_spec = text_field(json, "alias", "");
   version.metrics = json.value("metrics", nlohmann::json::object());
   version.training = json.value("training", nlohmann::json::object());
-  version.playsight_version =
-      json.contains("playsight_version") && json["playsight_version"].is_string()
-          ? json["playsight_version"].get<std::string>()
-          : std::string(kVersion);
+  version.playsight_version = text_field(json, "playsight_version", kVersion);
   version.git_commit = request.git_commit;
   version.author = actor_of(request.note);
   version.comment = request.note.comment;
