@@ -14,5 +14,7 @@ void add_train_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_compare_command(CLI::App& app);
 void add_effect_command(CLI::App& app);
+void add_models_command(CLI::App& app);
+void add_sync_command(CLI::App& app);
 
 }  // namespace playsight::cli

@@ -1,0 +1,141 @@
+#include "postgres_server.h"
+
+#include <arpa/inet.h>
+#include <libpq-fe.h>
+#include <netinet/in.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+namespace playsight::testing {
+namespace {
+
+// The newest /usr/lib/postgresql/<major>/bin that has initdb and pg_ctl.
+std::string find_bin_folder() {
+  std::vector<std::filesystem::path> found;
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator("/usr/lib/postgresql", error)) {
+    const auto bin = entry.path() / "bin";
+    if (std::filesystem::exists(bin / "initdb") && std::filesystem::exists(bin / "pg_ctl"))
+      found.push_back(bin);
+  }
+  if (found.empty())
+    throw std::runtime_error(
+        "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin/initdb); scripts/setup "
+        "installs the Debian package postgresql");
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return std::stoi(a.parent_path().filename().string()) <
+           std::stoi(b.parent_path().filename().string());
+  });
+  return found.back().string();
+}
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  address.sin_port = 0;
+  socklen_t length = sizeof address;
+  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+    throw std::runtime_error("cannot find a free TCP port on 127.0.0.1");
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+std::string tail_of_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string all = text.str();
+  return all.size() > 1500 ? all.substr(all.size() - 1500) : all;
+}
+
+}  // namespace
+
+PostgresServer::PostgresServer() : bin_folder_(find_bin_folder()) {
+  char pattern[] = "/tmp/playsight-pg-XXXXXX";
+  if (!::mkdtemp(pattern)) throw std::runtime_error("cannot create a folder for PostgreSQL");
+  folder_ = pattern;
+  if (::geteuid() == 0) {
+    const passwd* user = ::getpwnam("postgres");
+    if (!user)
+      throw std::runtime_error("running as root and there is no user 'postgres' to run the server");
+    if (::chown(folder_.c_str(), user->pw_uid, user->pw_gid) != 0)
+      throw std::runtime_error("cannot give " + folder_ + " to the user postgres");
+    run_as_ = "runuser -u postgres -- ";
+  }
+  run(bin_folder_ + "/initdb -D " + folder_ + "/data -A trust -U playsight -E UTF8 --no-sync > " +
+      folder_ + "/initdb.log 2>&1");
+  for (int attempt = 0; attempt < 3 && !started_; ++attempt) {
+    port_ = free_port();
+    try {
+      run(bin_folder_ + "/pg_ctl -D " + folder_ + "/data -l " + folder_ + "/server.log -w -t 60" +
+          " -o \"-p " + std::to_string(port_) + " -k " + folder_ +
+          " -c listen_addresses=127.0.0.1 -c fsync=off\" start > /dev/null 2>&1");
+      started_ = true;
+    } catch (const std::runtime_error&) {
+      if (attempt == 2)
+        throw std::runtime_error("PostgreSQL did not start; its log:\n" +
+                                 tail_of_file(folder_ + "/server.log"));
+    }
+  }
+}
+
+PostgresServer::~PostgresServer() {
+  if (started_) {
+    const std::string stop = "cd " + folder_ + " && " + run_as_ + bin_folder_ + "/pg_ctl -D " +
+                             folder_ + "/data -m immediate -w stop > /dev/null 2>&1";
+    [[maybe_unused]] const int ignored = std::system(stop.c_str());
+  }
+  std::error_code error;
+  std::filesystem::remove_all(folder_, error);
+}
+
+void PostgresServer::run(const std::string& command) const {
+  // From the server's folder: the server's user may not be allowed into the current one.
+  const int status = std::system(("cd " + folder_ + " && " + run_as_ + command).c_str());
+  if (status != 0) throw std::runtime_error("failed (" + std::to_string(status) + "): " + command);
+}
+
+std::string PostgresServer::url_for_new_database() {
+  const std::string server = "postgresql://playsight@127.0.0.1:" + std::to_string(port_);
+  const std::string name = "registry_test_" + std::to_string(++databases_);
+  PGconn* connection = PQconnectdb((server + "/postgres").c_str());
+  std::string failure;
+  if (PQstatus(connection) != CONNECTION_OK) {
+    failure = PQerrorMessage(connection);
+  } else {
+    PGresult* result = PQexec(connection, ("CREATE DATABASE " + name).c_str());
+    if (PQresultStatus(result) != PGRES_COMMAND_OK) failure = PQerrorMessage(connection);
+    PQclear(result);
+  }
+  PQfinish(connection);
+  if (!failure.empty()) throw std::runtime_error("cannot create a test database: " + failure);
+  return server + "/" + name;
+}
+
+std::string new_postgres_database_url() {
+  static std::unique_ptr<PostgresServer> server;
+  static std::string startup_failure;
+  if (!server && startup_failure.empty()) {
+    try {
+      server = std::make_unique<PostgresServer>();
+    } catch (const std::exception& error) {
+      startup_failure = error.what();
+    }
+  }
+  if (!server) throw std::runtime_error("no PostgreSQL server for the tests: " + startup_failure);
+  return server->url_for_new_database();
+}
+
+}  // namespace playsight::testing

@@ -1,0 +1,39 @@
+#pragma once
+// A real, throwaway PostgreSQL server for the registry tests: initdb into a fresh folder under the
+// temp dir, started on 127.0.0.1 at a free port (its socket in that folder too), stopped with
+// `pg_ctl stop -m immediate` and removed when the test process ends. PostgreSQL refuses to run as
+// root, so as root the server runs as the user `postgres` (through runuser) and owns its folder.
+// When the server binaries (Debian package postgresql, /usr/lib/postgresql/*/bin) are missing or
+// the server does not start, url_for_new_database throws: the PostgreSQL tests then fail, they do
+// not skip.
+#include <memory>
+#include <string>
+
+namespace playsight::testing {
+
+class PostgresServer {
+ public:
+  PostgresServer();  // throws std::runtime_error saying what is missing or what failed
+  ~PostgresServer();
+  PostgresServer(const PostgresServer&) = delete;
+  PostgresServer& operator=(const PostgresServer&) = delete;
+
+  // Creates an empty database and returns its postgresql:// URL.
+  std::string url_for_new_database();
+
+ private:
+  void run(const std::string& command) const;  // as the server's user; throws on failure
+
+  std::string bin_folder_;
+  std::string folder_;
+  std::string run_as_;  // "runuser -u postgres -- " when root, else ""
+  int port_ = 0;
+  int databases_ = 0;
+  bool started_ = false;
+};
+
+// The one server of this test process, started at first use (so that SQLite-only test runs pay
+// nothing) and stopped when the process exits. Forked children must leave with _exit.
+std::string new_postgres_database_url();
+
+}  // namespace playsight::testing
