@@ -29,15 +29,16 @@ class EffectCommand : public ::testing::Test {
                       dir_->file("pre.csv"));
     ASSERT_EQ(features.exit_code, 0) << features.output;
     const auto trained =
-        run_playsight("train --features " + dir_->file("pre.csv") +
+        run_playsight("train --threads 1 --features " + dir_->file("pre.csv") +
                       " --model tweedie_model --all-players --out " + dir_->file("model"));
     ASSERT_EQ(trained.exit_code, 0) << trained.output;
   }
   static void TearDownTestSuite() { delete dir_; }
 
   static std::string effect(const std::string& extra) {
-    return "effect --logs " + logs_ + " --model " + dir_->file("model") + " --item-projection " +
-           dir_->file("pre.item_projection.json") + " --no-progress " + extra;
+    return "effect --threads 1 --logs " + logs_ + " --model " + dir_->file("model") +
+           " --item-projection " + dir_->file("pre.item_projection.json") + " --no-progress " +
+           extra;
   }
   // A copy of the log folder with experiment.csv replaced by `assignment`.
   static std::string logs_with_assignment(const std::string& name, const std::string& assignment) {
@@ -75,14 +76,15 @@ TEST(EffectUplift, UpliftModelsBeatARandomRankingOnHeldOutPlayers) {
                           dir.file("pre.csv"))
                 .exit_code,
             0);
-  ASSERT_EQ(run_playsight("train --features " + dir.file("pre.csv") +
+  ASSERT_EQ(run_playsight("train --threads 1 --features " + dir.file("pre.csv") +
                           " --model tweedie_model --all-players --out " + dir.file("model"))
                 .exit_code,
             0);
   const auto measure = [&](const std::string& outcome) {
     const std::string out = dir.file("effect-" + outcome);
-    const auto run = run_playsight("effect --logs " + logs + " --model " + dir.file("model") +
-                                   " --uplift-outcome " + outcome + " --no-progress --out " + out);
+    const auto run =
+        run_playsight("effect --threads 1 --logs " + logs + " --model " + dir.file("model") +
+                      " --uplift-outcome " + outcome + " --no-progress --out " + out);
     EXPECT_EQ(run.exit_code, 0) << run.output;
     std::ifstream in(out + "/effect.json");
     return nlohmann::json::parse(in);
@@ -162,9 +164,10 @@ TEST_F(EffectCommand, PlayersAbsentFromTheLogsAreCountedAndLeftOut) {
   std::string assignment = head_of_assignment(3000);
   assignment += "900001,nudge_a,2026-10-01 10:00:00\n900002,control,2026-10-01 11:00:00\n";
   const std::string logs = logs_with_assignment("absent", assignment);
-  const auto run = run_playsight("effect --logs " + logs + " --model " + dir_->file("model") +
-                                 " --item-projection " + dir_->file("pre.item_projection.json") +
-                                 " --no-uplift --no-progress --out " + dir_->file("absent-out"));
+  const auto run =
+      run_playsight("effect --threads 1 --logs " + logs + " --model " + dir_->file("model") +
+                    " --item-projection " + dir_->file("pre.item_projection.json") +
+                    " --no-uplift --no-progress --out " + dir_->file("absent-out"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("2 assigned players are not players of the logs at the cutoff"),
             std::string::npos)
@@ -193,7 +196,7 @@ TEST_F(EffectCommand, AGroupWithoutPlayersIsAnErrorOrAWarning) {
     if (line.find(",nudge_b,") == std::string::npos) without_b += line + "\n";
   }
   const std::string logs = logs_with_assignment("without-b", without_b);
-  run = run_playsight("effect --logs " + logs + " --model " + dir_->file("model") +
+  run = run_playsight("effect --threads 1 --logs " + logs + " --model " + dir_->file("model") +
                       " --item-projection " + dir_->file("pre.item_projection.json") +
                       " --no-uplift --no-progress --out " + dir_->file("without-b-out"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
@@ -242,19 +245,19 @@ TEST_F(EffectCommand, AModelTrainedOnOtherFeaturesIsAnError) {
                                       "--no-progress --out " +
                                       dir_->file("pre14.csv"));
   ASSERT_EQ(features.exit_code, 0) << features.output;
-  ASSERT_EQ(run_playsight("train --features " + dir_->file("pre14.csv") +
+  ASSERT_EQ(run_playsight("train --threads 1 --features " + dir_->file("pre14.csv") +
                           " --model zero_model --all-players --out " + dir_->file("model14"))
                 .exit_code,
             0);
-  auto run = run_playsight("effect --logs " + logs_ + " --model " + dir_->file("model14") +
-                           " --no-progress --out " + dir_->file("u"));
+  auto run = run_playsight("effect --threads 1 --logs " + logs_ + " --model " +
+                           dir_->file("model14") + " --no-progress --out " + dir_->file("u"));
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("model.json: the model reads"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("that the features of these logs do not have: login_count_last_14d"),
             std::string::npos)
       << run.output;
   // Item-group columns need the item groups the model was trained with.
-  run = run_playsight("effect --logs " + logs_ + " --model " + dir_->file("model") +
+  run = run_playsight("effect --threads 1 --logs " + logs_ + " --model " + dir_->file("model") +
                       " --no-progress --out " + dir_->file("t"));
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("pass that features.item_projection.json with --item-projection"),
@@ -266,13 +269,15 @@ TEST_F(EffectCommand, AModelTrainedOnTheOutcomeWindowIsFlagged) {
   const auto features =
       run_playsight("features --logs " + logs_ + " --no-progress --out " + dir_->file("post.csv"));
   ASSERT_EQ(features.exit_code, 0) << features.output;
-  ASSERT_EQ(run_playsight("train --features " + dir_->file("post.csv") + " --experiment " + logs_ +
+  ASSERT_EQ(run_playsight("train --threads 1 --features " + dir_->file("post.csv") +
+                          " --experiment " + logs_ +
                           "/experiment.csv --model tweedie_model --out " + dir_->file("post-model"))
                 .exit_code,
             0);
-  const auto run = run_playsight("effect --logs " + logs_ + " --model " + dir_->file("post-model") +
-                                 " --item-projection " + dir_->file("post.item_projection.json") +
-                                 " --no-uplift --no-progress --out " + dir_->file("s"));
+  const auto run =
+      run_playsight("effect --threads 1 --logs " + logs_ + " --model " + dir_->file("post-model") +
+                    " --item-projection " + dir_->file("post.item_projection.json") +
+                    " --no-uplift --no-progress --out " + dir_->file("s"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("the model was trained on top-ups from 2026-10-01 to 2026-10-30, "
                             "after the experiment began (2026-10-01)"),

@@ -48,10 +48,9 @@ void run_experiment(const testing::TempDir& dir, const std::string& model, int s
   const auto generated = run_playsight("generate --players 4000 --seed " + std::to_string(seed) +
                                        " --threads 1 --out " + logs);
   ASSERT_EQ(generated.exit_code, 0) << generated.output;
-  const auto measured =
-      run_playsight("effect --logs " + logs + " --model " + model + " --out " + out +
-                    " --no-uplift --no-progress --threads 1 --bootstrap-resamples 1000 --seed " +
-                    std::to_string(seed));
+  const auto measured = run_playsight(
+      "effect --threads 1 --logs " + logs + " --model " + model + " --out " + out +
+      " --no-uplift --no-progress --bootstrap-resamples 1000 --seed " + std::to_string(seed));
   ASSERT_EQ(measured.exit_code, 0) << measured.output;
   std::ifstream in(out + "/effect.json");
   const auto report = nlohmann::json::parse(in);
@@ -92,7 +91,7 @@ TEST(EffectCoverage, IntervalsCoverTheTrueEffectAndCupacShrinksTheVariance) {
                                       dir.file("pre.csv"));
   ASSERT_EQ(features.exit_code, 0) << features.output;
   const auto trained =
-      run_playsight("train --features " + dir.file("pre.csv") +
+      run_playsight("train --threads 1 --features " + dir.file("pre.csv") +
                     " --model tweedie_model --all-players --out " + dir.file("model"));
   ASSERT_EQ(trained.exit_code, 0) << trained.output;
 
