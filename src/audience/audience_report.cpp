@@ -209,7 +209,14 @@ std::string audience_html(const VideoAudienceResult& result, const VideoAudience
     ] },
     options: { scales: { x: { title: { display: true, text: 'second of video' } }, y: { beginAtZero: true, ticks: { precision: 0 } } } },
   });
+  // A chart with nothing to show says so instead.
+  function say(id, text) {
+    const box = document.getElementById(id).parentNode;
+    box.textContent = text;
+    box.style.color = '#5f6b7a';
+  }
   function histogram(id, values, title) {
+    if (!values.length) return say(id, 'No ' + title + ': nobody looked at the screen long enough.');
     const edges = [0, 1, 2, 3, 5, 10, 20, 30, 60, 120, Infinity];
     const counts = edges.slice(0, -1).map((lo, i) => values.filter((v) => v >= lo && v < edges[i + 1]).length);
     const labels = edges.slice(0, -1).map((lo, i) => (edges[i + 1] === Infinity ? lo + ' s+' : lo + '-' + edges[i + 1] + ' s'));
@@ -219,6 +226,7 @@ std::string audience_html(const VideoAudienceResult& result, const VideoAudience
   histogram('dwell', d.people.map((p) => p.dwell_s), 'dwell time in the zone');
   histogram('attention', d.people.filter((p) => p.looked).map((p) => p.attention_s), 'attention time of viewers');
   const e = d.summary.expressions_while_looking;
+  if (!Object.keys(e).length) return say('expressions', 'No face turned to the screen, so no expressions while looking.');
   new Chart(document.getElementById('expressions'), { type: 'bar', data: { labels: Object.keys(e),
     datasets: [{ label: 'mean probability while looking', data: Object.values(e), backgroundColor: '#1d7a3e' }] },
     options: { scales: { y: { beginAtZero: true, max: 1 } } } });

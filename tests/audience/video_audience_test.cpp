@@ -105,6 +105,27 @@ TEST(VideoAudience, AVideoThatStopsEarlyKeepsWhatWasMeasuredAndSaysSo) {
   EXPECT_GE(result.audience.summary.passers_by, 1);
 }
 
+TEST(VideoAudience, ALiveSourceThatOutrunsTheAnalysisDropsFramesAndSaysHowMany) {
+  // 3 s at 200 fps: no detector keeps up with 200 frames a second on this machine.
+  testing::TempDir dir;
+  const std::string path = dir.file("fast.avi");
+  cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 200, {320, 240});
+  for (int frame = 0; frame < 600; ++frame)
+    writer.write(cv::Mat(240, 320, CV_8UC3, cv::Scalar(100, 110, 120 + frame % 50)));
+  writer.release();
+  VideoAudienceOptions options = options_for(path);
+  options.live = true;
+  options.face_detector = "none";
+  const VideoAudienceResult result = analyse_video_audience(options);
+  EXPECT_EQ(result.frames_read, 600);
+  EXPECT_GT(result.frames_dropped, 0);
+  EXPECT_EQ(result.frames_analysed + result.frames_dropped, 600);
+  EXPECT_NE(result.note.find(std::to_string(result.frames_dropped) +
+                             " frames were skipped to keep up with the live stream"),
+            std::string::npos)
+      << result.note;
+}
+
 TEST(VideoAudience, BadInputNamesTheProblem) {
   testing::TempDir dir;
   EXPECT_NE(testing::input_error_of([&] {
