@@ -18,10 +18,10 @@ double mean_of(const std::vector<double>& series) {
   return std::accumulate(series.begin(), series.end(), 0.0) / static_cast<double>(series.size());
 }
 
-std::set<std::size_t> stratified_draw(const KpiPanel& history, std::size_t count,
+std::set<std::size_t> stratified_draw(const KpiPanel& history,
+                                      const std::vector<std::size_t>& usable, std::size_t count,
                                       std::uint64_t seed) {
-  std::vector<std::size_t> by_size(history.regions.size());
-  std::iota(by_size.begin(), by_size.end(), 0);
+  std::vector<std::size_t> by_size = usable;
   std::stable_sort(by_size.begin(), by_size.end(), [&](std::size_t a, std::size_t b) {
     return mean_of(history.value[a]) < mean_of(history.value[b]);
   });
@@ -57,14 +57,36 @@ Design plan_design(const KpiPanel& history, const std::vector<std::string>& trea
                      std::to_string(options.post_days) + "-day campaign (at least " +
                      std::to_string(2 * options.post_days) + " are needed)");
   }
+  // Backtest windows: the last one ends with the history; each earlier one 7 days before.
+  const std::size_t post = options.post_days;
+  std::vector<std::array<std::size_t, 4>> windows;  // pre_begin, pre_end, post_begin, post_end
+  for (std::size_t k = 0; k < std::max<std::size_t>(options.backtests, 1); ++k) {
+    if (history.days < 2 * post + 7 * k) break;
+    const std::size_t post_end = history.days - 7 * k;
+    windows.push_back({0, post_end - post, post_end - post, post_end});
+  }
+  Design design;
+  design.backtests = windows.size();
+  design.baseline_days = windows.front()[1];
+  std::vector<std::size_t> usable;
+  for (std::size_t r = 0; r < history.regions.size(); ++r) {
+    bool finite = true;
+    for (const auto& w : windows)
+      finite = finite && std::isfinite(log_change(history.value[r], w[0], w[1], w[2], w[3]));
+    if (finite) {
+      usable.push_back(r);
+    } else {
+      design.left_out.push_back(history.regions[r]);
+    }
+  }
   std::set<std::size_t> treated_index;
   if (treated.empty()) {
-    if (options.treated_count < 2 || options.treated_count > history.regions.size() - 2) {
+    if (options.treated_count < 2 || options.treated_count + 2 > usable.size()) {
       throw InputError("--treated-count: between 2 and " +
-                       std::to_string(history.regions.size() - 2) +
+                       std::to_string(std::max<std::size_t>(usable.size(), 4) - 2) +
                        " was expected (or give --treated)");
     }
-    treated_index = stratified_draw(history, options.treated_count, options.seed);
+    treated_index = stratified_draw(history, usable, options.treated_count, options.seed);
   } else {
     std::size_t unknown = 0;
     std::string first_unknown;
@@ -82,28 +104,9 @@ Design plan_design(const KpiPanel& history, const std::vector<std::string>& trea
     }
   }
 
-  // Backtest windows: the last one ends with the history; each earlier one 7 days before.
-  const std::size_t post = options.post_days;
-  std::vector<std::array<std::size_t, 4>> windows;  // pre_begin, pre_end, post_begin, post_end
-  for (std::size_t k = 0; k < std::max<std::size_t>(options.backtests, 1); ++k) {
-    if (history.days < 2 * post + 7 * k) break;
-    const std::size_t post_end = history.days - 7 * k;
-    windows.push_back({0, post_end - post, post_end - post, post_end});
-  }
-  Design design;
-  design.backtests = windows.size();
-  design.baseline_days = windows.front()[1];
   std::vector<std::size_t> treated_regions, control_regions;
-  for (std::size_t r = 0; r < history.regions.size(); ++r) {
-    bool usable = true;
-    for (const auto& w : windows)
-      usable = usable && std::isfinite(log_change(history.value[r], w[0], w[1], w[2], w[3]));
-    if (!usable) {
-      design.left_out.push_back(history.regions[r]);
-      continue;
-    }
+  for (std::size_t r : usable)
     (treated_index.count(r) ? treated_regions : control_regions).push_back(r);
-  }
   if (treated_regions.size() < 2 || control_regions.size() < 2) {
     throw InputError("design: " + std::to_string(treated_regions.size()) + " treated and " +
                      std::to_string(control_regions.size()) +
