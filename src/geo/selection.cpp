@@ -97,9 +97,10 @@ std::vector<CurvePoint> coverage_curve(const CoverageProblem& problem, double ma
   std::vector<CurvePoint> curve;
   const double low = problem.cheapest_cost();
   for (std::size_t k = 0; k < points; ++k) {
-    const double budget = points == 1 ? max_budget
-                                      : low + (max_budget - low) * static_cast<double>(k) /
-                                                  static_cast<double>(points - 1);
+    const double budget =
+        points == 1 || k + 1 == points
+            ? max_budget
+            : low + (max_budget - low) * static_cast<double>(k) / static_cast<double>(points - 1);
     const Selection chosen = greedy_selection(problem, budget).chosen;
     curve.push_back({budget, chosen.value, chosen.cost, chosen.sites.size()});
   }

@@ -101,7 +101,8 @@ std::string lift_html(const LiftAnalysis& a, const std::string& kpi_path,
                   "new Chart(document.getElementById('daily'), {type: 'line', data: {labels: "
                   "d.daily_index.map(x => x.date), datasets: [{label: 'treated', data: "
                   "d.daily_index.map(x => x.treated), pointRadius: 0}, {label: 'control', data: "
-                  "d.daily_index.map(x => x.control), pointRadius: 0}]}, options: {scales: {y: "
+                  "d.daily_index.map(x => x.control), pointRadius: 0}]}, options: {animation: "
+                  "false, scales: {y: "
                   "{title: {display: true, text: 'KPI / baseline mean'}}}}});\n");
   return out;
 }

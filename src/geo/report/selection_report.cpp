@@ -174,7 +174,7 @@ std::string selection_html(const SelectionReport& report) {
                   "const d = JSON.parse(document.getElementById('report-data').textContent);\n"
                   "new Chart(document.getElementById('curve'), {type: 'line', data: {datasets: [{"
                   "label: 'weight reached (modified greedy)', data: d.coverage_curve.map(p => ({x: "
-                  "p.budget, y: p.weight_reached})), stepped: true}]}, options: {parsing: true, "
+                  "p.budget, y: p.weight_reached})), stepped: true}]}, options: {animation: false, "
                   "scales: {x: {type: 'linear', title: {display: true, text: 'budget'}}, y: "
                   "{title: {display: true, text: 'weight reached'}}}}});\n");
   return out;
