@@ -70,7 +70,32 @@ std::unordered_map<std::string, std::size_t> player_index(const PlayerLocations&
   return index;
 }
 
-PlayerWeights finish_weights(PlayerWeights weights, const std::vector<bool>& seen) {
+// Reads a CSV keyed by player_id and gives each located player weight_of(row); players absent
+// from the file keep weight 0 and are counted. Rows of players not located are ignored.
+template <class WeightOf>
+PlayerWeights weights_from_file(const std::string& path, std::vector<std::string_view> columns,
+                                Target target, const PlayerLocations& locations,
+                                WeightOf weight_of) {
+  columns.insert(columns.begin(), "player_id");
+  const CsvReader reader(path, std::move(columns));
+  PlayerWeights weights;
+  weights.target = target;
+  weights.source = path;
+  weights.weight.assign(locations.player_ids.size(), 0.0);
+  std::vector<bool> seen(locations.player_ids.size(), false);
+  const auto index = player_index(locations);
+  CsvReadOptions options;
+  options.threads = 1;
+  reader.read(
+      [&](unsigned) {
+        return [&](const CsvRow& row) {
+          const auto found = index.find(std::string(row.text(0)));
+          if (found == index.end()) return;  // a player who lives nowhere we know: not a target
+          weights.weight[found->second] = weight_of(row);
+          seen[found->second] = true;
+        };
+      },
+      options);
   for (std::size_t p = 0; p < seen.size(); ++p) {
     if (!seen[p]) ++weights.players_missing;
     if (weights.weight[p] > 0) ++weights.players_weighted;
@@ -199,61 +224,30 @@ PlayerWeights value_weights(const std::string& path, std::string column,
                        "--value-column");
     }
   }
-  const CsvReader reader(path, {"player_id", column});
-  PlayerWeights weights;
-  weights.target = Target::kValue;
-  weights.source = path;
+  PlayerWeights weights =
+      weights_from_file(path, {column}, Target::kValue, locations, [](const CsvRow& row) {
+        const double value = row.text(1).empty() ? 0.0 : row.number(1);
+        if (value < 0) row.fail(1, "a non-negative value was expected");
+        return value;
+      });
   weights.column = column;
-  weights.weight.assign(locations.player_ids.size(), 0.0);
-  std::vector<bool> seen(locations.player_ids.size(), false);
-  const auto index = player_index(locations);
-  CsvReadOptions options;
-  options.threads = 1;
-  reader.read(
-      [&](unsigned) {
-        return [&](const CsvRow& row) {
-          const auto found = index.find(std::string(row.text(0)));
-          if (found == index.end()) return;  // a player who lives nowhere we know: not a target
-          const double value = row.text(1).empty() ? 0.0 : row.number(1);
-          if (value < 0) row.fail(1, "a non-negative value was expected");
-          weights.weight[found->second] = value;
-          seen[found->second] = true;
-        };
-      },
-      options);
-  return finish_weights(std::move(weights), seen);
+  return weights;
 }
 
 PlayerWeights segment_weights(const std::string& features_path, Target segment,
                               const PlayerLocations& locations) {
   if (segment != Target::kPayer && segment != Target::kLapsedPayer && segment != Target::kActive)
     throw InputError("segment_weights: " + target_name(segment) + " is not a segment");
-  const CsvReader reader(features_path, {"player_id", "topup_count_last_30d",
-                                         "topup_count_last_90d", "active_days_last_7d"});
-  PlayerWeights weights;
-  weights.target = segment;
-  weights.source = features_path;
-  weights.weight.assign(locations.player_ids.size(), 0.0);
-  std::vector<bool> seen(locations.player_ids.size(), false);
-  const auto index = player_index(locations);
-  CsvReadOptions options;
-  options.threads = 1;
-  reader.read(
-      [&](unsigned) {
-        return [&](const CsvRow& row) {
-          const auto found = index.find(std::string(row.text(0)));
-          if (found == index.end()) return;
-          const bool paid_30 = row.number(1) > 0, paid_90 = row.number(2) > 0;
-          const bool active = row.number(3) > 0;
-          const bool member = segment == Target::kPayer         ? paid_30
-                              : segment == Target::kLapsedPayer ? paid_90 && !paid_30
-                                                                : active;
-          weights.weight[found->second] = member ? 1.0 : 0.0;
-          seen[found->second] = true;
-        };
-      },
-      options);
-  return finish_weights(std::move(weights), seen);
+  return weights_from_file(
+      features_path, {"topup_count_last_30d", "topup_count_last_90d", "active_days_last_7d"},
+      segment, locations, [segment](const CsvRow& row) {
+        const bool paid_30 = row.number(1) > 0, paid_90 = row.number(2) > 0;
+        const bool active = row.number(3) > 0;
+        const bool member = segment == Target::kPayer         ? paid_30
+                            : segment == Target::kLapsedPayer ? paid_90 && !paid_30
+                                                              : active;
+        return member ? 1.0 : 0.0;
+      });
 }
 
 std::vector<double> weight_per_region(const PlayerLocations& locations,
