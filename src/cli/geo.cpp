@@ -211,12 +211,13 @@ void run_lift(LiftFlags& flags) {
 }
 
 struct DesignFlags {
-  std::string kpi, treated, gaps = "error", out = "geo-design";
+  std::string kpi, treated, until, gaps = "error", out = "geo-design";
   geo::DesignOptions options;
 };
 
 void run_design(const DesignFlags& flags) {
-  const geo::KpiPanel history = geo::read_kpi(flags.kpi, geo::parse_gap_handling(flags.gaps));
+  geo::KpiPanel history = geo::read_kpi(flags.kpi, geo::parse_gap_handling(flags.gaps));
+  if (!flags.until.empty()) history = geo::panel_until(history, date_flag("--until", flags.until));
   const std::vector<std::string> treated =
       flags.treated.empty() ? std::vector<std::string>{} : geo::read_region_list(flags.treated);
   const geo::Design design = geo::plan_design(history, treated, flags.options);
@@ -391,6 +392,7 @@ void add_geo_command(CLI::App& app) {
       "lift, from the KPI history.");
   d->add_option("--kpi", design->kpi, "KPI history: CSV of region_code, date, value")->required();
   d->add_option("--treated", design->treated, "Treated region codes (e.g. from geo select)");
+  d->add_option("--until", design->until, "Last day of history to use (default: all of --kpi)");
   d->add_option("--treated-count", design->options.treated_count,
                 "Without --treated: draw this many, stratified by KPI level")
       ->capture_default_str();

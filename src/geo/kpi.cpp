@@ -83,6 +83,18 @@ KpiPanel read_kpi(const std::string& path, GapHandling gaps) {
   return panel;
 }
 
+KpiPanel panel_until(const KpiPanel& panel, Days last) {
+  if (last < panel.first_day) {
+    throw InputError("--until: " + format_date(last) + " is before the first date of " +
+                     panel.path + " (" + format_date(panel.first_day) + ")");
+  }
+  KpiPanel history = panel;
+  history.days =
+      std::min<std::size_t>(panel.days, static_cast<std::size_t>(last - panel.first_day + 1));
+  for (auto& series : history.value) series.resize(history.days);
+  return history;
+}
+
 void write_kpi(const std::string& path, const KpiPanel& panel) {
   std::string text = "region_code,date,value\n";
   char number[64];

@@ -35,6 +35,10 @@ struct KpiPanel {
 
 KpiPanel read_kpi(const std::string& path, GapHandling gaps = GapHandling::kError);
 
+// The panel's days up to and including `last` (the history before a campaign). Throws
+// InputError naming --until when no day is left.
+KpiPanel panel_until(const KpiPanel& panel, Days last);
+
 // Writes region_code,date,value rows (values with up to 6 decimals).
 void write_kpi(const std::string& path, const KpiPanel& panel);
 
