@@ -115,6 +115,7 @@ void run_select(const SelectFlags& flags) {
   report.generated_by = generated_by();
   report.greedy = geo::greedy_selection(problem, flags.budget);
   if (flags.exact) {
+    if (!(flags.time_limit > 0)) throw InputError("--time-limit: a positive number of seconds");
     geo::ExactOptions options;
     options.time_limit_seconds = flags.time_limit;
     options.start = &report.greedy.chosen;
