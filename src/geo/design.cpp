@@ -88,20 +88,8 @@ Design plan_design(const KpiPanel& history, const std::vector<std::string>& trea
     }
     treated_index = stratified_draw(history, usable, options.treated_count, options.seed);
   } else {
-    std::size_t unknown = 0;
-    std::string first_unknown;
-    for (const std::string& code : treated) {
-      const std::int64_t r = history.index_of(code);
-      if (r < 0) {
-        if (unknown++ == 0) first_unknown = code;
-      } else {
-        treated_index.insert(static_cast<std::size_t>(r));
-      }
-    }
-    if (unknown > 0) {
-      throw InputError(std::to_string(unknown) + " treated regions are not in " + history.path +
-                       " (first: " + quote_for_message(first_unknown) + ")");
-    }
+    const std::vector<std::size_t> given = indices_of_treated(history, treated);
+    treated_index.insert(given.begin(), given.end());
   }
 
   std::vector<std::size_t> treated_regions, control_regions;

@@ -95,6 +95,27 @@ KpiPanel panel_until(const KpiPanel& panel, Days last) {
   return history;
 }
 
+std::vector<std::size_t> indices_of_treated(const KpiPanel& panel,
+                                            const std::vector<std::string>& codes) {
+  std::vector<std::size_t> indices;
+  std::size_t unknown = 0;
+  std::string first_unknown;
+  for (const std::string& code : codes) {
+    const std::int64_t r = panel.index_of(code);
+    if (r >= 0) {
+      indices.push_back(static_cast<std::size_t>(r));
+    } else if (unknown++ == 0) {
+      first_unknown = code;
+    }
+  }
+  if (unknown > 0) {
+    throw InputError(std::to_string(unknown) + " treated regions are not in " + panel.path +
+                     " (first: " + quote_for_message(first_unknown) + ")" +
+                     (panel.dropped_regions.empty() ? "" : ", or were dropped for gaps"));
+  }
+  return indices;
+}
+
 void write_kpi(const std::string& path, const KpiPanel& panel) {
   std::string text = "region_code,date,value\n";
   char number[64];

@@ -39,6 +39,11 @@ KpiPanel read_kpi(const std::string& path, GapHandling gaps = GapHandling::kErro
 // InputError naming --until when no day is left.
 KpiPanel panel_until(const KpiPanel& panel, Days last);
 
+// The panel indices of these region codes. Throws InputError with the count and the first of the
+// codes that are not in the panel (saying so when regions were dropped for gaps).
+std::vector<std::size_t> indices_of_treated(const KpiPanel& panel,
+                                            const std::vector<std::string>& codes);
+
 // Writes region_code,date,value rows (values with up to 6 decimals).
 void write_kpi(const std::string& path, const KpiPanel& panel);
 

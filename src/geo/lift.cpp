@@ -103,22 +103,8 @@ LiftEstimate compare_log_changes(std::span<const double> treated, std::span<cons
 LiftAnalysis analyse_lift(const KpiPanel& panel, const std::vector<std::string>& treated,
                           const LiftOptions& options) {
   const Window w = window_of(panel, options);
-  std::set<std::size_t> treated_index;
-  std::size_t unknown = 0;
-  std::string first_unknown;
-  for (const std::string& code : treated) {
-    const std::int64_t r = panel.index_of(code);
-    if (r < 0) {
-      if (unknown++ == 0) first_unknown = code;
-      continue;
-    }
-    treated_index.insert(static_cast<std::size_t>(r));
-  }
-  if (unknown > 0) {
-    throw InputError(std::to_string(unknown) + " treated regions are not in " + panel.path +
-                     " (first: " + quote_for_message(first_unknown) + ")" +
-                     (panel.dropped_regions.empty() ? "" : ", or were dropped for gaps"));
-  }
+  const std::vector<std::size_t> treated_list = indices_of_treated(panel, treated);
+  const std::set<std::size_t> treated_index(treated_list.begin(), treated_list.end());
   LiftAnalysis analysis;
   std::vector<std::size_t> treated_regions, control_regions;
   for (std::size_t r = 0; r < panel.regions.size(); ++r) {
