@@ -9,24 +9,12 @@
 #include "core/error.h"
 #include "core/progress.h"
 #include "vision/detector.h"
+#include "vision/frame_source.h"
 #include "vision/media.h"
 #include "vision/model_catalog.h"
 
 namespace playsight::audience {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-bool is_stream(const std::string& source) {
-  return source.find("://") != std::string::npos;
-}
-
-cv::VideoCapture open_source(const std::string& source) {
-  if (!is_stream(source)) return vision::open_video(source);
-  cv::VideoCapture capture(source, cv::CAP_FFMPEG);
-  if (!capture.isOpened()) throw InputError(source + ": cannot open the stream");
-  return capture;
-}
 
 void annotate(cv::Mat& frame, const std::vector<AudienceAnalyser::FramePerson>& people,
               const std::vector<Point>& zone) {
@@ -57,16 +45,12 @@ void annotate(cv::Mat& frame, const std::vector<AudienceAnalyser::FramePerson>& 
 }  // namespace
 
 VideoAudienceResult analyse_video_audience(const VideoAudienceOptions& options) {
-  if (options.every < 1) throw InputError("--every: must be at least 1");
-  cv::VideoCapture capture = open_source(options.source);
+  vision::FrameSource source({options.source, options.every, options.max_seconds, options.live});
   VideoAudienceResult result;
-  result.fps = capture.get(cv::CAP_PROP_FPS);
-  if (!(result.fps > 0 && result.fps < 1000)) result.fps = 25;  // streams may not say
-  result.width = static_cast<int>(capture.get(cv::CAP_PROP_FRAME_WIDTH));
-  result.height = static_cast<int>(capture.get(cv::CAP_PROP_FRAME_HEIGHT));
-  const double count = capture.get(cv::CAP_PROP_FRAME_COUNT);
-  result.frames_expected =
-      count > 0 && !is_stream(options.source) ? static_cast<std::int64_t>(count) : 0;
+  result.fps = source.fps();
+  result.width = source.width();
+  result.height = source.height();
+  result.frames_expected = source.frames_expected();
 
   AudienceOptions audience = options.audience;
   audience.frame_interval = options.every / result.fps;
@@ -95,73 +79,43 @@ VideoAudienceResult analyse_video_audience(const VideoAudienceOptions& options) 
       throw InputError(options.annotate_path + ": cannot write the annotated video");
   }
 
-  const bool live = options.live || is_stream(options.source);
-  const std::int64_t max_frames =
+  const std::int64_t total =
       options.max_seconds > 0
           ? static_cast<std::int64_t>(std::ceil(options.max_seconds * result.fps))
-          : 0;
-  Progress progress(
-      "audience", static_cast<std::uint64_t>(max_frames > 0 ? max_frames : result.frames_expected));
-  const Clock::time_point start = Clock::now();
+          : result.frames_expected;
+  Progress progress("audience", static_cast<std::uint64_t>(std::max<std::int64_t>(total, 0)));
   std::int64_t emitted_second = -1;
-  cv::Mat frame;
-  for (std::int64_t index = 0;; ++index) {
-    if (max_frames > 0 && index >= max_frames) break;
-    const double media_time = static_cast<double>(index) / result.fps;
-    // A live source keeps its own pace: frames we are too late for are skipped, not analysed.
-    const double behind = std::chrono::duration<double>(Clock::now() - start).count() - media_time;
-    const bool analyse = index % options.every == 0 && !(live && behind > 1.0);
-    const bool got = analyse ? capture.read(frame) : capture.grab();
-    if (!got) {
-      if (result.frames_expected > 0 && index + 1 < result.frames_expected) {
-        result.ended_early = true;
-        result.note = options.source + ": the video stopped at frame " + std::to_string(index) +
-                      " of " + std::to_string(result.frames_expected) + " (" +
-                      std::to_string(static_cast<int>(media_time)) +
-                      " s); the report covers the video up to there";
-      } else if (is_stream(options.source)) {
-        result.ended_early = true;
-        result.note = options.source + ": the stream stopped after " +
-                      std::to_string(static_cast<int>(media_time)) +
-                      " s; the report covers it up to there";
-      }
-      break;
-    }
-    ++result.frames_read;
-    progress.advance(1);
-    if (!analyse) {
-      if (index % options.every == 0) ++result.frames_dropped;
-      continue;
-    }
+  vision::SourceFrame frame;
+  while (source.next(frame)) {
     FrameObservation observation;
-    observation.time_s = media_time;
-    observation.people = people->detect(frame);
-    if (faces) observation.faces = faces->detect(frame);
+    observation.time_s = frame.time_s;
+    observation.people = people->detect(frame.image);
+    if (faces) observation.faces = faces->detect(frame.image);
     const auto present = analyser.add_frame(observation);
-    if (options.on_frame) options.on_frame(index, media_time, present);
-    ++result.frames_analysed;
-    result.video_seconds = media_time + 1 / result.fps;
-    const auto second = static_cast<std::int64_t>(std::floor(media_time));
+    if (options.on_frame) options.on_frame(frame.index, frame.time_s, present);
+    progress.advance(static_cast<std::uint64_t>(options.every));
+    const auto second = static_cast<std::int64_t>(std::floor(frame.time_s));
     if (options.on_second) {
       for (std::int64_t s = emitted_second + 1; s < second; ++s)
         options.on_second(analyser.second_record(s));
       emitted_second = std::max(emitted_second, second - 1);
     }
     if (writer.isOpened()) {
-      annotate(frame, present, audience.zone);
-      writer.write(frame);
+      annotate(frame.image, present, audience.zone);
+      writer.write(frame.image);
     }
   }
+  result.frames_read = source.frames_read();
+  result.frames_analysed = source.frames_delivered();
+  result.frames_dropped = source.frames_dropped();
+  result.ended_early = source.ended_early();
+  result.note = source.note();
+  result.video_seconds = source.video_seconds();
+  result.wall_seconds = source.wall_seconds();
   if (options.on_second && result.frames_analysed > 0) {
     const auto last = static_cast<std::int64_t>(std::floor(result.video_seconds - 1e-9));
     for (std::int64_t s = emitted_second + 1; s <= last; ++s)
       options.on_second(analyser.second_record(s));
-  }
-  result.wall_seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  if (result.frames_dropped > 0) {
-    if (!result.note.empty()) result.note += "; ";
-    result.note += std::to_string(result.frames_dropped) +
-                   " frames were skipped to keep up with the live stream";
   }
   progress.finish();
   result.audience = analyser.result();
