@@ -11,6 +11,7 @@ void add_features_command(CLI::App& app);
 void add_detect_command(CLI::App& app);
 void add_vision_command(CLI::App& app);
 void add_audience_command(CLI::App& app);
+void add_playtest_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 void add_predict_command(CLI::App& app);
 void add_compare_command(CLI::App& app);

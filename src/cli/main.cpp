@@ -14,13 +14,15 @@
 
 namespace {
 
-// Whether this command line needs the vision commands: `detect`, `vision` or `audience`, or the top-level
-// help (which lists every command), or no command at all.
+// Whether this command line needs the vision commands: `detect`, `vision`, `audience` or
+// `playtest`, or the top-level help (which lists every command), or no command at all.
 bool wants_vision_commands(int argc, char** argv) {
   if (argc < 2) return true;
   for (int i = 1; i < argc; ++i) {
     const std::string_view argument = argv[i];
-    if (argument == "detect" || argument == "vision" || argument == "audience") return true;
+    if (argument == "detect" || argument == "vision" || argument == "audience" ||
+        argument == "playtest")
+      return true;
     if (argument == "--help" || argument == "-h" || argument == "--help-all") return true;
     if (!argument.starts_with("-")) return false;  // another command
   }
