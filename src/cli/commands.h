@@ -16,5 +16,6 @@ void add_compare_command(CLI::App& app);
 void add_effect_command(CLI::App& app);
 void add_models_command(CLI::App& app);
 void add_sync_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 }  // namespace playsight::cli

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "../support/temp_dir.h"
-#include "postgres_server.h"
+#include "../support/postgres_server.h"
 #include "registry/registry.h"
 
 namespace playsight::testing {
