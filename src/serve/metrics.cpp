@@ -1,8 +1,8 @@
 #include "serve/metrics.h"
 
 #include <algorithm>
-#include <cmath>
 #include <charconv>
+#include <cmath>
 
 namespace playsight::serve {
 namespace {
