@@ -110,7 +110,8 @@ Reply predict(ServiceState& state, const RouteRequest& request) {
   const std::vector<std::string>& features = snapshot->artifact.features;
   const PredictionInput input = parse_prediction_request(request.body, features, state.max_players);
   const spend::FeatureMatrix x(input.features, features);
-  const spend::SpendPrediction prediction = snapshot->artifact.model->predict(x);
+  const spend::SpendPrediction prediction =
+      x.rows() ? snapshot->artifact.model->predict(x) : spend::SpendPrediction{};
   if (snapshot->monitor) snapshot->monitor->observe(x, prediction.amount);
   state.players_predicted.add({{"model", snapshot->model},
                                {"alias", snapshot->alias},

@@ -19,9 +19,11 @@
 //    "model_spec": "ensemble_model", "label": "topup_amount_next_30d",
 //    "predictions": [{"player_id": "p1", "topup_amount_next_30d": 1234.5}, ...]}
 //
-// (with "payer": true/false per player for models with a classifier stage).
+// (with "payer": true/false per player for models with a classifier stage). Other members of the
+// body and of each player are ignored. A well-formed body is read by simdjson (a 1,000-player body
+// of about 1 MB in about a millisecond); any other is read again by nlohmann's SAX parser, which
+// finds and names the fault.
 #include <cstddef>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,8 +35,8 @@
 namespace playsight::serve {
 
 struct PredictionInput {
-  std::vector<nlohmann::json> player_ids;  // as given (string or integer); null if absent
-  Table features;                          // the model's features, in its order
+  std::vector<std::string> player_ids;  // as JSON text: "p1" (quoted), 17, or null if absent
+  Table features;                       // the model's features, in its order
 };
 
 // Throws HttpError (400, or 413 for too many players) as described above.

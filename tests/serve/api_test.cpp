@@ -104,7 +104,7 @@ TEST_F(ServeApiTest, BodiesOverTheLimitGet413) {
   EXPECT_NE(error_of(post(kPredictPath, big, predict_key_), 413).find("over the limit of 65536"),
             std::string::npos);
   EXPECT_NE(error_of(post(kPredictPath, players_body(features_, 0, 51), predict_key_), 413)
-                .find("51 players in one request; at most 50"),
+                .find("more than 50 players in one request"),
             std::string::npos);
   // The service is still there.
   EXPECT_EQ(post(kPredictPath, players_body(features_, 0, 50), predict_key_)->status, 200);
