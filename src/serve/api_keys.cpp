@@ -40,15 +40,6 @@ std::string new_key_text() {
   return out;
 }
 
-std::string now_utc() {
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-  std::string text = format_timestamp(seconds);
-  text[10] = 'T';
-  return text + "Z";
-}
-
 }  // namespace
 
 std::string role_name(Role role) {
@@ -109,7 +100,7 @@ std::string ApiKeys::add(const std::string& name, Role role) {
       throw InputError("there is already a key named " + quote_for_message(name) +
                        " (remove it first to replace it)");
   const std::string text = new_key_text();
-  keys_.push_back({name, role, registry::sha256_hex(text), now_utc()});
+  keys_.push_back({name, role, registry::sha256_hex(text), utc_now_iso()});
   return text;
 }
 

@@ -9,15 +9,6 @@
 namespace playsight::serve {
 namespace {
 
-std::string now_utc() {
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-  std::string text = format_timestamp(seconds);
-  text[10] = 'T';
-  return text + "Z";
-}
-
 // Every k-th row of the table, so that at most `rows` remain.
 Table sample_rows(Table table, std::size_t rows) {
   if (rows == 0 || table.rows() <= rows) return table;
@@ -106,7 +97,7 @@ std::shared_ptr<const ModelSnapshot> LiveModels::load(const registry::ModelVersi
         std::make_unique<DriftMonitor>(snapshot->artifact.features, *reference_, predicted.amount,
                                        snapshot->artifact.label, options_.thresholds);
   }
-  snapshot->loaded_at = now_utc();
+  snapshot->loaded_at = utc_now_iso();
   return snapshot;
 }
 

@@ -125,7 +125,8 @@ struct Service::Impl {
             message = "the body is over the limit of " + std::to_string(options.max_body_bytes) +
                       " bytes (split the request)";
           else if (response.status != 404)
-            message = "the request could not be read";
+            message =
+                "the request could not be read (malformed HTTP, or a POST without Content-Length)";
           response.set_content(error_body(response.status, message), "application/json");
           requests.record("unmatched", request.method, response.status, 0);
           return httplib::Server::HandlerResponse::Handled;
