@@ -70,6 +70,23 @@ auto registry_call(int status, Work work) {
   }
 }
 
+template <typename Record>
+json json_array(const std::vector<Record>& records) {
+  json out = json::array();
+  for (const Record& record : records) out.push_back(registry::to_json(record));
+  return out;
+}
+
+// work(registry, name) for the model the path names, on a connection of this request's own; the
+// registry's InputErrors (an unknown model) answer 404.
+template <typename Work>
+Reply model_reply(const ServiceState& state, const RouteRequest& request, Work work) {
+  return registry_call(404, [&] {
+    registry::ModelRegistry registry = state.models.open_registry();
+    return json_reply(work(registry, request.path.at("name")));
+  });
+}
+
 json body_object(const RouteRequest& request, bool required) {
   if (request.body.empty() && !required) return json::object();
   json body;
@@ -93,13 +110,14 @@ registry::ChangeNote note_of(const RouteRequest& request, const json& body) {
   return {request.key ? "key:" + request.key->name : "", comment_of(body)};
 }
 
-json move_json(const registry::AliasMove& move, const ModelSlot& slot) {
+// The move and the version the slot serves now (null when this service does not serve the alias).
+json move_json(const registry::AliasMove& move, const ModelSlot* slot) {
   json out = {{"model", move.model},
               {"alias", move.alias},
               {"from_version", move.from_version ? json(*move.from_version) : json()},
               {"to_version", move.to_version},
               {"changed", move.changed()}};
-  const auto snapshot = slot.current();
+  const auto snapshot = slot ? slot->current() : nullptr;
   out["served_version"] = snapshot ? json(snapshot->version) : json();
   return out;
 }
@@ -207,14 +225,12 @@ std::vector<Route> api_routes(ServiceState& state) {
        "",
        {404},
        [&state](const RouteRequest& request) {
-         return registry_call(404, [&] {
-           registry::ModelRegistry registry = state.models.open_registry();
-           const std::string& name = request.path.at("name");
-           json versions = json::array(), aliases = json::array();
-           for (const auto& v : registry.versions(name)) versions.push_back(registry::to_json(v));
-           for (const auto& a : registry.aliases(name)) aliases.push_back(registry::to_json(a));
-           return json_reply({{"model", name}, {"versions", versions}, {"aliases", aliases}});
-         });
+         return model_reply(state, request,
+                            [](registry::ModelRegistry& registry, const std::string& name) {
+                              return json{{"model", name},
+                                          {"versions", json_array(registry.versions(name))},
+                                          {"aliases", json_array(registry.aliases(name))}};
+                            });
        }},
       {"GET",
        "/v1/models/{name}/history",
@@ -223,15 +239,11 @@ std::vector<Route> api_routes(ServiceState& state) {
        "",
        {404},
        [&state](const RouteRequest& request) {
-         return registry_call(404, [&] {
-           registry::ModelRegistry registry = state.models.open_registry();
-           const std::string& name = request.path.at("name");
-           registry.versions(name);  // an unknown model is a 404, not an empty log
-           json entries = json::array();
-           for (const auto& entry : registry.history(name))
-             entries.push_back(registry::to_json(entry));
-           return json_reply({{"model", name}, {"history", entries}});
-         });
+         return model_reply(
+             state, request, [](registry::ModelRegistry& registry, const std::string& name) {
+               registry.versions(name);  // an unknown model is a 404, not an empty log
+               return json{{"model", name}, {"history", json_array(registry.history(name))}};
+             });
        }},
       {"GET",
        alias_path,
@@ -269,9 +281,7 @@ std::vector<Route> api_routes(ServiceState& state) {
          const registry::AliasMove move = registry_call(422, [&] {
            return state.models.deploy(model, version->get<int>(), alias, note_of(request, body));
          });
-         ModelSlot* slot = state.models.find(model, alias);
-         json out = slot ? move_json(move, *slot) : move_json(move, ModelSlot(model, alias));
-         return json_reply(out);
+         return json_reply(move_json(move, state.models.find(model, alias)));
        }},
       {"POST",
        alias_path + "/rollback",
@@ -285,9 +295,7 @@ std::vector<Route> api_routes(ServiceState& state) {
          const std::string& alias = request.path.at("alias");
          const registry::AliasMove move = registry_call(
              422, [&] { return state.models.rollback(model, alias, note_of(request, body)); });
-         ModelSlot* slot = state.models.find(model, alias);
-         json out = slot ? move_json(move, *slot) : move_json(move, ModelSlot(model, alias));
-         return json_reply(out);
+         return json_reply(move_json(move, state.models.find(model, alias)));
        }},
       {"GET",
        "/v1/monitoring",
