@@ -19,5 +19,6 @@ void add_effect_command(CLI::App& app);
 void add_models_command(CLI::App& app);
 void add_sync_command(CLI::App& app);
 void add_geo_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 }  // namespace playsight::cli

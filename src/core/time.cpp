@@ -1,6 +1,7 @@
 #include "core/time.h"
 
 #include <charconv>
+#include <chrono>
 #include <cstring>
 
 #include "core/error.h"
@@ -167,6 +168,14 @@ std::string format_date(Days days) {
   char buffer[32];
   char* end = write_timestamp(buffer, days * kSecondsPerDay);
   return std::string(buffer, end - 9);
+}
+
+std::string utc_now_iso() {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  std::string text =
+      format_timestamp(std::chrono::duration_cast<std::chrono::seconds>(now).count());
+  text[10] = 'T';
+  return text + "Z";
 }
 
 std::string format_timestamp(Seconds seconds) {

@@ -33,6 +33,8 @@ Seconds parse_timestamp(std::string_view text);  // throws FieldError
 
 std::string format_date(Days days);
 std::string format_timestamp(Seconds seconds);  // YYYY-MM-DD HH:MM:SS
+// The system clock's current time in UTC as YYYY-MM-DDTHH:MM:SSZ (ISO 8601), for records.
+std::string utc_now_iso();
 // Writes YYYY-MM-DD HH:MM:SS (19 chars) at out; returns out + 19. For hot output loops.
 char* write_timestamp(char* out, Seconds seconds);
 

@@ -7,8 +7,8 @@
 #include <ostream>
 #include <string>
 
+#include "../support/postgres_server.h"
 #include "../support/temp_dir.h"
-#include "postgres_server.h"
 #include "registry/registry.h"
 
 namespace playsight::testing {

@@ -1,0 +1,190 @@
+// playsight serve: the HTTP service (src/serve/), and `playsight serve keys add/list/remove` for
+// its API keys. Parses flags, builds the Service, serves until SIGINT or SIGTERM.
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "cli/commands.h"
+#include "core/error.h"
+#include "serve/api_keys.h"
+#include "serve/server.h"
+
+namespace playsight::cli {
+namespace {
+
+struct ServeFlags {
+  serve::ServiceOptions options;
+  std::vector<std::string> served = {"spend:production"};
+  std::string key_name;
+  std::string role = "predict";
+  int poll_ms = 500;
+  double max_body_mb = 8;
+};
+
+std::pair<std::string, std::string> parse_served(const std::string& text) {
+  const auto colon = text.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    throw InputError("--model " + quote_for_message(text) +
+                     ": expected MODEL:ALIAS, e.g. spend:production");
+  return {text.substr(0, colon), text.substr(colon + 1)};
+}
+
+std::string keys_file_of(const ServeFlags& flags) {
+  return flags.options.keys_file.empty() ? serve::default_keys_file() : flags.options.keys_file;
+}
+
+void run_serve(ServeFlags& flags) {
+  serve::ServiceOptions& options = flags.options;
+  options.models.served.clear();
+  for (const std::string& text : flags.served) options.models.served.push_back(parse_served(text));
+  options.models.poll_interval = std::chrono::milliseconds(std::max(10, flags.poll_ms));
+  options.max_body_bytes = static_cast<std::size_t>(flags.max_body_mb * 1024 * 1024);
+  // SIGINT and SIGTERM are taken by a thread that stops the server; block them everywhere else
+  // (threads started from here on inherit the mask).
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  serve::Service service(options);
+  const int port = service.bind();
+  for (const serve::SlotStatus& status : service.models().status()) {
+    if (status.snapshot)
+      std::printf("serving %s/%s version %d (%s)\n", status.model.c_str(), status.alias.c_str(),
+                  status.snapshot->version, status.snapshot->content_hash.substr(0, 12).c_str());
+    else
+      std::printf("not ready: %s/%s: %s (retrying every %d ms)\n", status.model.c_str(),
+                  status.alias.c_str(), status.last_error.c_str(), flags.poll_ms);
+  }
+  if (options.no_auth) std::printf("warning: --no-auth: every request is allowed\n");
+  std::printf("playsight serve: listening on http://%s:%d\n", options.host.c_str(), port);
+  std::fflush(stdout);
+  std::thread signal_waiter([&service, stop_signals] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    service.stop();
+  });
+  service.run();
+  // run() also returns if the server failed; wake the waiter either way.
+  ::kill(::getpid(), SIGTERM);
+  signal_waiter.join();
+  std::printf("playsight serve: stopped\n");
+}
+
+void run_keys_add(const ServeFlags& flags) {
+  const std::string file = keys_file_of(flags);
+  serve::ApiKeys keys = serve::ApiKeys::load(file);
+  const std::string key = keys.add(flags.key_name, serve::parse_role(flags.role));
+  keys.save(file);
+  std::printf("%s\n", key.c_str());
+  std::fprintf(stderr,
+               "added the key %s (role %s) to %s; it is shown only now: keep it (the file keeps "
+               "its SHA-256 only)\n",
+               flags.key_name.c_str(), flags.role.c_str(), file.c_str());
+}
+
+void run_keys_list(const ServeFlags& flags) {
+  const std::string file = keys_file_of(flags);
+  const serve::ApiKeys keys = serve::ApiKeys::load(file);
+  if (keys.empty()) std::printf("no keys in %s\n", file.c_str());
+  for (const serve::ApiKey& key : keys.keys())
+    std::printf("%-24s %-8s %s  sha256 %s...\n", key.name.c_str(),
+                serve::role_name(key.role).c_str(), key.created_at.c_str(),
+                key.sha256.substr(0, 12).c_str());
+}
+
+void run_keys_remove(const ServeFlags& flags) {
+  const std::string file = keys_file_of(flags);
+  serve::ApiKeys keys = serve::ApiKeys::load(file);
+  if (!keys.remove(flags.key_name))
+    throw InputError("no key named " + quote_for_message(flags.key_name) + " in " + file);
+  keys.save(file);
+  std::printf("removed the key %s from %s\n", flags.key_name.c_str(), file.c_str());
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  serve::ServiceOptions& options = flags->options;
+  CLI::App* command = app.add_subcommand(
+      "serve",
+      "The HTTP service: batch spend predictions with the version behind an alias, registry "
+      "operations, health, Prometheus metrics and drift monitoring (GET /openapi.json).");
+  command->add_option("--model", flags->served,
+                      "MODEL:ALIAS to serve; repeat for several (default spend:production)");
+  command->add_option("--registry", options.models.registry.url,
+                      "registry URL (default: $PLAYSIGHT_REGISTRY, else "
+                      "sqlite://./playsight-registry/registry.db)");
+  command->add_option("--store", options.models.registry.store_folder,
+                      "the registry's artifact folder (as for `playsight models`)");
+  command->add_option("--host", options.host, "address to listen on")->capture_default_str();
+  command->add_option("--port", options.port, "port to listen on (0: any free one)")
+      ->capture_default_str();
+  command->add_option(
+      "--keys", options.keys_file,
+      "API keys file (default: $PLAYSIGHT_KEYS, else playsight-registry/keys.json)");
+  command->add_flag("--no-auth", options.no_auth, "serve without API keys (local use only)");
+  command
+      ->add_option("--reference", options.models.reference_file,
+                   "feature table of the training population (CSV), for drift monitoring")
+      ->check(CLI::ExistingFile);
+  command
+      ->add_option("--reference-rows", options.models.reference_rows,
+                   "rows of the reference table used (an even sample)")
+      ->capture_default_str();
+  command->add_option("--drift-warn", options.models.thresholds.warn, "PSI that warns")
+      ->capture_default_str();
+  command->add_option("--drift-threshold", options.models.thresholds.drift, "PSI that flags drift")
+      ->capture_default_str();
+  command
+      ->add_option("--drift-min-players", options.models.thresholds.min_rows,
+                   "players seen before drift is judged")
+      ->capture_default_str();
+  command->add_option("--poll-ms", flags->poll_ms, "how often the aliases are read (ms)")
+      ->capture_default_str();
+  command
+      ->add_option("--threads", options.http_threads,
+                   "HTTP worker threads (each open connection holds one)")
+      ->capture_default_str();
+  command
+      ->add_option("--model-threads", options.models.model_threads,
+                   "XGBoost threads per prediction request")
+      ->capture_default_str();
+  command->add_option("--max-body-mb", flags->max_body_mb, "larger request bodies get 413")
+      ->capture_default_str();
+  command->add_option("--max-players", options.max_players, "players per prediction request")
+      ->capture_default_str();
+
+  CLI::App* keys = command->add_subcommand("keys", "API keys: add (printed once), list, remove.");
+  keys->require_subcommand(1);
+  const auto add_keys_flag = [&](CLI::App* sub) {
+    sub->add_option("--keys", options.keys_file,
+                    "API keys file (default: $PLAYSIGHT_KEYS, else playsight-registry/keys.json)");
+  };
+  CLI::App* add =
+      keys->add_subcommand("add", "Add a key and print it (the only time it is shown).");
+  add->add_option("NAME", flags->key_name, "who or what uses the key")->required();
+  add->add_option("--role", flags->role, "predict, deploy or admin")->capture_default_str();
+  add_keys_flag(add);
+  add->callback([flags] { run_keys_add(*flags); });
+  CLI::App* list = keys->add_subcommand("list", "The keys' names, roles and hash prefixes.");
+  add_keys_flag(list);
+  list->callback([flags] { run_keys_list(*flags); });
+  CLI::App* remove = keys->add_subcommand("remove", "Remove a key.");
+  remove->add_option("NAME", flags->key_name, "the key's name")->required();
+  add_keys_flag(remove);
+  remove->callback([flags] { run_keys_remove(*flags); });
+
+  command->callback([flags, keys] {
+    if (keys->parsed()) return;
+    run_serve(*flags);
+  });
+}
+
+}  // namespace playsight::cli

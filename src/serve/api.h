@@ -1,0 +1,46 @@
+#pragma once
+// The service's endpoints (the route table of routes.h with its handlers). Each handler is thin:
+// it reads the path and body, calls LiveModels, the registry or a monitor once, and formats JSON.
+//
+//   GET  /healthz                                       live (the process answers)
+//   GET  /readyz                                        ready: every served alias has a version
+//   GET  /metrics                                       Prometheus text (metrics.h)
+//   GET  /openapi.json                                  this table as OpenAPI 3 (openapi.h)
+//   GET  /v1/models                                     the registry's models          predict
+//   GET  /v1/models/{name}                              versions and aliases           predict
+//   GET  /v1/models/{name}/history                      the audit log                  predict
+//   GET  /v1/models/{name}/aliases/{alias}              the version served, features   predict
+//   POST /v1/models/{name}/aliases/{alias}/predict      predictions                    predict
+//   POST /v1/models/{name}/aliases/{alias}/deploy       {"version": N, "comment"}      deploy
+//   POST /v1/models/{name}/aliases/{alias}/rollback     {"comment"} (optional)         deploy
+//   GET  /v1/monitoring                                 drift per served alias         predict
+//   POST /v1/monitoring/reset                           start drift counts afresh      admin
+//   GET  /v1/keys                                       key names and roles            admin
+//
+// Predictions and the alias endpoint answer with the headers X-Model-Name, X-Model-Alias,
+// X-Model-Version and X-Model-Content-Hash of the version that computed them.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "serve/api_keys.h"
+#include "serve/live_models.h"
+#include "serve/metrics.h"
+#include "serve/routes.h"
+
+namespace playsight::serve {
+
+struct ServiceState {
+  LiveModels& models;
+  const ApiKeys& keys;
+  RequestMetrics& requests;
+  CounterFamily& players_predicted;  // by model, alias, version
+  std::size_t max_players;
+};
+
+std::vector<Route> api_routes(ServiceState& state);
+
+// /metrics: the request families, then the models' and the drift monitors' gauges.
+std::string metrics_text(const ServiceState& state);
+
+}  // namespace playsight::serve

@@ -1,0 +1,121 @@
+#pragma once
+// The models the service serves, kept at the versions their aliases point at in the registry.
+// One ModelSlot (model_slot.h) per served (model, alias), e.g. spend/production.
+//
+// How a slot follows its alias:
+//   - refresh() (at start, then every poll interval on the watcher thread, with the watcher's own
+//     registry connection) reads where each alias points and, if that is not the loaded version,
+//     loads the new version completely and then swaps it in. So a deploy made elsewhere (the CLI,
+//     `playsight sync`, another replica) is served within one poll interval.
+//   - deploy() through the service loads the new version first, then moves the alias in the
+//     registry, then swaps: a version that cannot be loaded is refused and the alias stays; when
+//     deploy() returns, every later request is served by the new version.
+//   - rollback() moves the alias, then loads and swaps the version it moved to. If that load
+//     fails, the old version keeps serving, the failure is in status(), and the watcher retries.
+// Updates of one slot are serialised by its update mutex, so an older version is never swapped in
+// after a newer one. A load that fails leaves the slot as it was and is recorded in status().
+//
+// The drift monitor's reference (monitoring.h) is the --reference feature table, read once at
+// construction and sampled to at most reference_rows rows (every k-th row), from which each
+// loaded version's feature bins and reference predictions are computed when it is loaded.
+// Thread-safe; the destructor stops the watcher.
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "core/table.h"
+#include "registry/registry.h"
+#include "serve/model_slot.h"
+#include "serve/monitoring.h"
+
+namespace playsight::serve {
+
+struct LiveModelsOptions {
+  registry::RegistryOptions registry;
+  std::vector<std::pair<std::string, std::string>> served;  // (model, alias)
+  std::chrono::milliseconds poll_interval{500};
+  unsigned model_threads = 1;  // XGBoost threads per prediction
+  std::string reference_file;  // feature table of the training population; "" = no monitoring
+  std::size_t reference_rows = 20000;
+  DriftThresholds thresholds;
+};
+
+struct SlotStatus {
+  std::string model;
+  std::string alias;
+  std::shared_ptr<const ModelSnapshot> snapshot;  // null: nothing loaded yet
+  std::uint64_t swaps = 0;                        // versions swapped in since start
+  std::uint64_t load_failures = 0;
+  std::string last_error;  // of the last refresh or load; "" after a successful one
+};
+
+class LiveModels {
+ public:
+  // Reads the reference table (InputError naming it if it cannot be read). Loads nothing yet.
+  explicit LiveModels(LiveModelsOptions options);
+  ~LiveModels();
+  LiveModels(const LiveModels&) = delete;
+  LiveModels& operator=(const LiveModels&) = delete;
+
+  // Brings every slot to its alias's version now. Never throws: failures go to status(). Uses the
+  // watcher's connection: call it from one thread at a time, and not after start_watcher().
+  void refresh();
+  // Starts the watcher thread, which calls refresh() every poll interval until destruction.
+  void start_watcher();
+
+  // The slot of (model, alias), or null if the service does not serve it.
+  ModelSlot* find(const std::string& model, const std::string& alias) const;
+  // True when every slot has a loaded version.
+  bool ready() const;
+  std::vector<SlotStatus> status() const;
+  const LiveModelsOptions& options() const { return options_; }
+
+  // See the top of this file. Registry errors (unknown model, version or alias, nothing to roll
+  // back to) are InputErrors; a version that cannot be loaded is an InputError naming it.
+  registry::AliasMove deploy(const std::string& model, int version, const std::string& alias,
+                             const registry::ChangeNote& note);
+  registry::AliasMove rollback(const std::string& model, const std::string& alias,
+                               const registry::ChangeNote& note);
+
+  // A new connection to the registry, for the caller's thread.
+  registry::ModelRegistry open_registry() const {
+    return registry::ModelRegistry(options_.registry);
+  }
+
+ private:
+  struct SlotRecord {
+    std::unique_ptr<ModelSlot> slot;
+    std::uint64_t swaps = 0;
+    std::uint64_t load_failures = 0;
+    std::string last_error;
+  };
+
+  std::shared_ptr<const ModelSnapshot> load(const registry::ModelVersion& version,
+                                            const std::string& alias) const;
+  // REQUIRES: the slot's update mutex is held.
+  void swap_in(SlotRecord& record, std::shared_ptr<const ModelSnapshot> snapshot);
+  void refresh_slot(SlotRecord& record, registry::ModelRegistry& registry);
+  void note_failure(SlotRecord& record, const std::string& error);
+  SlotRecord* record_of(const std::string& model, const std::string& alias) const;
+  void watch();
+
+  LiveModelsOptions options_;
+  std::optional<Table> reference_;
+  std::vector<std::unique_ptr<SlotRecord>> records_;
+  mutable std::mutex status_mutex_;  // guards the counters and errors of records_
+
+  std::unique_ptr<registry::ModelRegistry> watcher_registry_;  // the watcher thread's only
+  std::mutex stop_mutex_;
+  std::condition_variable stop_signal_;
+  bool stopping_ = false;
+  std::thread watcher_;
+};
+
+}  // namespace playsight::serve

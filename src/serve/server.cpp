@@ -1,0 +1,204 @@
+#include "serve/server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "serve/api.h"
+#include "serve/http_error.h"
+
+namespace playsight::serve {
+namespace {
+
+// The path template's regular expression: each {name} matches one path segment.
+std::string path_pattern(const std::string& path, std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '{') {
+      const std::size_t end = path.find('}', i);
+      names.push_back(path.substr(i + 1, end - i - 1));
+      out += "([^/]+)";
+      i = end;
+    } else if (std::string_view(".+*?()[]^$|\\").find(path[i]) != std::string_view::npos) {
+      out += '\\';
+      out += path[i];
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+std::string error_body(int status, const std::string& message) {
+  return nlohmann::json{{"error", message}, {"status", status}}.dump();
+}
+
+// The key in "Authorization: Bearer KEY" or "X-API-Key: KEY"; "" if neither.
+std::string key_text(const httplib::Request& request) {
+  const std::string authorization = request.get_header_value("Authorization");
+  if (authorization.starts_with("Bearer ")) return authorization.substr(7);
+  return request.get_header_value("X-API-Key");
+}
+
+}  // namespace
+
+struct Service::Impl {
+  explicit Impl(ServiceOptions service_options)
+      : options(std::move(service_options)),
+        keys(ApiKeys::load(options.keys_file.empty() ? default_keys_file() : options.keys_file)),
+        models(options.models),
+        state{models, keys, requests, players_predicted, options.max_players},
+        routes(api_routes(state)) {}
+
+  std::optional<ApiKey> authorize(const Route& route, const httplib::Request& request) const {
+    if (route.access == Access::open || options.no_auth) return std::nullopt;
+    const std::string text = key_text(request);
+    if (text.empty())
+      throw HttpError(401,
+                      "no API key: send the header \"Authorization: Bearer KEY\" (keys come from "
+                      "`playsight serve keys add NAME --role ROLE`)");
+    std::optional<ApiKey> key = keys.find(text);
+    if (!key) throw HttpError(401, "unknown API key");
+    const Role needed = static_cast<Role>(static_cast<int>(route.access) - 1);
+    if (!allows(key->role, needed))
+      throw HttpError(403, "the key " + quote_for_message(key->name) + " has the role " +
+                               role_name(key->role) + "; " + route.method + " " + route.path +
+                               " needs the role " + role_name(needed));
+    return key;
+  }
+
+  void handle(const Route& route, const std::vector<std::string>& names,
+              const httplib::Request& request, httplib::Response& response) {
+    const auto start = std::chrono::steady_clock::now();
+    Reply reply;
+    try {
+      RouteRequest route_request;
+      for (std::size_t i = 0; i < names.size() && i + 1 < request.matches.size(); ++i)
+        route_request.path[names[i]] = request.matches[i + 1].str();
+      route_request.key = authorize(route, request);
+      route_request.body = request.body;
+      reply = route.handler(route_request);
+    } catch (const HttpError& error) {
+      reply = {error.status(), error_body(error.status(), error.what()), "application/json", {}};
+    } catch (const InputError& error) {
+      reply = {400, error_body(400, error.what()), "application/json", {}};
+    } catch (const std::exception& error) {
+      reply = {500,
+               error_body(500, std::string("internal error: ") + error.what()),
+               "application/json",
+               {}};
+    }
+    response.status = reply.status;
+    for (const auto& [name, value] : reply.headers) response.set_header(name, value);
+    response.set_content(std::move(reply.body), reply.content_type.c_str());
+    const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+    requests.record(route.path, route.method, reply.status, seconds.count());
+  }
+
+  void install_routes() {
+    for (const Route& route : routes) {
+      auto names = std::make_shared<std::vector<std::string>>();
+      const std::string pattern = path_pattern(route.path, *names);
+      const Route* route_pointer = &route;
+      httplib::Server::Handler handler = [this, route_pointer, names](
+                                             const httplib::Request& request,
+                                             httplib::Response& response) {
+        handle(*route_pointer, *names, request, response);
+      };
+      if (route.method == "GET") {
+        server.Get(pattern, handler);
+      } else {
+        server.Post(pattern, handler);
+      }
+    }
+    // Answers httplib gives before or without a route (404 unknown path, 413 body too large,
+    // 400 unreadable request): a JSON body like every other error. Routes' own errors already
+    // have a body and are left alone.
+    const httplib::Server::HandlerWithResponse error_handler =
+        [this](const httplib::Request& request, httplib::Response& response) {
+          if (!response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+          std::string message = "no such endpoint: " + request.method + " " + request.path +
+                                " (GET /openapi.json lists them)";
+          if (response.status == 413)
+            message = "the body is over the limit of " + std::to_string(options.max_body_bytes) +
+                      " bytes (split the request)";
+          else if (response.status != 404)
+            message =
+                "the request could not be read (malformed HTTP, or a POST without Content-Length)";
+          response.set_content(error_body(response.status, message), "application/json");
+          requests.record("unmatched", request.method, response.status, 0);
+          return httplib::Server::HandlerResponse::Handled;
+        };
+    server.set_error_handler(error_handler);
+    server.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
+          response.status = 500;
+          response.set_content(error_body(500, "internal error"), "application/json");
+        });
+  }
+
+  ServiceOptions options;
+  ApiKeys keys;
+  LiveModels models;
+  RequestMetrics requests;
+  CounterFamily players_predicted;
+  ServiceState state;
+  std::vector<Route> routes;
+  httplib::Server server;
+};
+
+Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
+  if (impl_->keys.empty() && !impl_->options.no_auth)
+    throw InputError(
+        "no API keys in " +
+        (impl_->options.keys_file.empty() ? default_keys_file() : impl_->options.keys_file) +
+        ": add one with `playsight serve keys add NAME --role admin`, or serve "
+        "without access control with --no-auth");
+  httplib::Server& server = impl_->server;
+  const unsigned threads = std::max(1u, impl_->options.http_threads);
+  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  server.set_payload_max_length(impl_->options.max_body_bytes);
+  server.set_tcp_nodelay(true);
+  server.set_keep_alive_max_count(1000000);
+  server.set_keep_alive_timeout(10);
+  server.set_read_timeout(10);
+  server.set_write_timeout(10);
+  impl_->install_routes();
+  impl_->models.refresh();
+}
+
+Service::~Service() {
+  stop();
+}
+
+int Service::bind() {
+  const ServiceOptions& options = impl_->options;
+  int port = options.port;
+  if (port == 0) {
+    port = impl_->server.bind_to_any_port(options.host);
+    if (port < 0) port = 0;
+  } else if (!impl_->server.bind_to_port(options.host, port)) {
+    port = 0;
+  }
+  if (port == 0)
+    throw Error("cannot listen on " + options.host + ":" + std::to_string(options.port) +
+                " (in use, or not an address of this machine)");
+  return port;
+}
+
+void Service::run() {
+  impl_->models.start_watcher();
+  impl_->server.listen_after_bind();
+}
+
+void Service::stop() {
+  if (impl_->server.is_running()) impl_->server.stop();
+}
+
+LiveModels& Service::models() {
+  return impl_->models;
+}
+
+}  // namespace playsight::serve
