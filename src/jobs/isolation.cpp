@@ -138,6 +138,23 @@ void JobSandbox::remove_groups() noexcept {
   groups_.clear();
 }
 
+bool process_group_alive(int process_group) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator("/proc", error)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::string stat = read_text(entry.path() / "stat");
+    const std::size_t end = stat.rfind(')');
+    if (end == std::string::npos || end + 2 >= stat.size()) continue;
+    std::istringstream fields(stat.substr(end + 2));
+    char state = 0;
+    int parent = 0, group = 0;
+    fields >> state >> parent >> group;
+    if (group == process_group && state != 'Z') return true;
+  }
+  return false;
+}
+
 bool JobSandbox::prepare_child() const noexcept {
   if (::setpgid(0, 0) != 0) return false;
   char pid_text[24];
@@ -182,7 +199,8 @@ void JobSandbox::kill_all(int process_group) const {
 }
 
 bool JobSandbox::any_left(int process_group) const {
-  if (kind_ == IsolationKind::rlimits) return process_group > 0 && ::kill(-process_group, 0) == 0;
+  if (kind_ == IsolationKind::rlimits)
+    return process_group > 0 && process_group_alive(process_group);
   for (const std::string& file : procs_files_)
     for (const int pid : pids_in(file))
       if (living(pid)) return true;

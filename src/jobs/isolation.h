@@ -31,6 +31,10 @@ std::string isolation_name(IsolationKind kind);  // "cgroup v2", "cgroup v1", "r
 // The mode this machine offers, given the cgroup file system's root (tests may pass another).
 IsolationKind detect_isolation(const std::string& cgroup_root = "/sys/fs/cgroup");
 
+// Whether a process of the group is alive and not a zombie (scans /proc). A zombie runs nothing;
+// one reparented to an init that does not reap would otherwise look alive for ever.
+bool process_group_alive(int process_group);
+
 class JobSandbox {
  public:
   // Creates the job's cgroups (named `name`, e.g. "folder-1a2b3c4d-job-12", under playsight/) with

@@ -25,24 +25,6 @@ inline jobs::JobLimits small_limits() {
   return limits;
 }
 
-// Whether a process that is not a zombie is in the process group (scans /proc).
-inline bool group_alive(int process_group) {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-    const std::string name = entry.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(entry.path() / "stat");
-    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::size_t end = stat.rfind(')');
-    if (end == std::string::npos) continue;
-    std::istringstream fields(stat.substr(end + 2));
-    char state = 0;
-    int parent = 0, group = 0;
-    fields >> state >> parent >> group;
-    if (group == process_group && state != 'Z') return true;
-  }
-  return false;
-}
-
 // A request for the helper program test_job in `mode`.
 inline jobs::JobRequest helper_job(const std::string& owner, std::vector<std::string> arguments,
                                    jobs::JobLimits limits = small_limits()) {

@@ -77,7 +77,7 @@ TEST(ServiceRestart, EveryJobEndsInAStatedState) {
   const jobs::JobRecord lost = *submitter.find(running.id);
   EXPECT_EQ(lost.state, JobState::failed);
   EXPECT_EQ(lost.reason, "lost when the service restarted");
-  EXPECT_FALSE(group_alive(orphan));  // its process was killed, not left behind
+  EXPECT_FALSE(jobs::process_group_alive(orphan));  // its process was killed, not left behind
   EXPECT_EQ(submitter.find(finished.id)->state, JobState::succeeded);
 
   // A normal stop kills what runs, with the reason.

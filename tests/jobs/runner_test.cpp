@@ -80,7 +80,7 @@ TEST_F(RunnerTest, ForkBombIsContainedByTheProcessLimit) {
   }
   // Nothing of it is left, and the machine still forks.
   runner_.reset();
-  EXPECT_FALSE(group_alive(record.pid));
+  EXPECT_FALSE(jobs::process_group_alive(record.pid));
   EXPECT_EQ(run_command("echo fine").output, "fine\n");
 }
 
