@@ -123,7 +123,11 @@ struct JobRunner::Impl {
       if (record.pid > 0) ::kill(-record.pid, SIGKILL);
       try {
         JobSandbox leftover(isolation, sandbox_name(record), record.limits, options.cgroup_root);
-        leftover.kill_all(record.pid);
+        // Its cgroups can be removed only once the killed processes are gone.
+        for (int attempt = 0; attempt < 200 && leftover.any_left(record.pid); ++attempt) {
+          leftover.kill_all(record.pid);
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
       } catch (const Error&) {
       }
       finish(record, JobState::failed, "lost when the service restarted");

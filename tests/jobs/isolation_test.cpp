@@ -63,6 +63,28 @@ TEST(Isolation, V2SandboxWritesTheLimitsAndReadsTheEvents) {
   }
 }
 
+TEST(Isolation, V1SandboxWritesTheLimitsAndReadsTheEvents) {
+  TempDir temp;
+  jobs::JobLimits limits;
+  limits.memory_bytes = 256ull << 20;
+  limits.cpu_share = 1.5;
+  limits.processes = 8;
+  const fs::path root = temp.path();
+  fs::create_directories(root / "memory" / "playsight" / "job-2");
+  std::ofstream(root / "memory" / "playsight" / "job-2" / "memory.memsw.limit_in_bytes") << "max";
+  jobs::JobSandbox sandbox(jobs::IsolationKind::cgroup_v1, "job-2", limits, temp.path());
+  const fs::path memory = root / "memory" / "playsight" / "job-2";
+  EXPECT_EQ(read(memory / "memory.limit_in_bytes"), "268435456");
+  EXPECT_EQ(read(memory / "memory.memsw.limit_in_bytes"), "268435456");
+  EXPECT_EQ(read(root / "pids" / "playsight" / "job-2" / "pids.max"), "8");
+  EXPECT_EQ(read(root / "cpu" / "playsight" / "job-2" / "cpu.cfs_quota_us"), "150000");
+  EXPECT_EQ(read(root / "cpu" / "playsight" / "job-2" / "cpu.cfs_period_us"), "100000");
+  std::ofstream(memory / "memory.oom_control") << "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n";
+  EXPECT_FALSE(sandbox.memory_limit_hit());
+  std::ofstream(memory / "memory.oom_control") << "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n";
+  EXPECT_TRUE(sandbox.memory_limit_hit());
+}
+
 TEST_F(RunnerTest, RlimitsFallbackStillStopsHogsAndLoops) {
   jobs::RunnerOptions runner_options = options();
   runner_options.isolation = jobs::IsolationKind::rlimits;
