@@ -92,6 +92,27 @@ def main():
                                              "geo", "features", "generate"):
                 fail(f"{name}: {container['args'][0]} is not a playsight task")
 
+    indexed = [d for _, d in documents
+               if d["kind"] == "Job" and d["spec"].get("completionMode") == "Indexed"]
+    if not indexed:
+        fail("no Indexed Job for feature extraction by player-id hash shard")
+    for document in indexed:
+        spec = document["spec"]
+        container = containers(document)[0]
+        args = container["args"]
+        shard = args[args.index("--shard") + 1] if "--shard" in args else ""
+        if args[0] != "features" or shard != f"$(SHARD)/{spec['completions']}":
+            fail(f"the Indexed Job should run features --shard $(SHARD)/{spec['completions']}")
+        env = {e["name"]: e for e in container.get("env", [])}
+        path = env.get("SHARD", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath", "")
+        if "job-completion-index" not in path:
+            fail("the Indexed Job's SHARD should come from the job completion index")
+        if not any("$(SHARD)" in a for a in args[args.index("--out"):]):
+            fail("each shard of the Indexed Job should write its own file")
+    features_cli = (root / "src" / "cli" / "features.cpp").read_text()
+    if '"--shard"' not in features_cli:
+        fail("playsight features has no --shard option")
+
     dockerfile = (root / "deploy" / "Dockerfile").read_text()
     if not dockerfile.startswith("#") or "FROM debian:12" not in dockerfile:
         fail("deploy/Dockerfile should build from debian:12")
