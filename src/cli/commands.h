@@ -20,5 +20,6 @@ void add_models_command(CLI::App& app);
 void add_sync_command(CLI::App& app);
 void add_geo_command(CLI::App& app);
 void add_serve_command(CLI::App& app);
+void add_jobs_command(CLI::App& app);
 
 }  // namespace playsight::cli

@@ -28,6 +28,7 @@ struct FeaturesFlags {
   bool no_item_groups = false;
   bool list = false;
   bool no_progress = false;
+  std::string shard;
   spend::FeatureOptions options;
 };
 
@@ -88,6 +89,11 @@ nlohmann::json report_json(const FeaturesFlags& flags, const spend::FeatureResul
   report["columns"] = result.table.column_names;
   report["players_in_file"] = result.players_in_file;
   report["players_signed_up_after_cutoff"] = result.players_signed_up_after_cutoff;
+  if (flags.options.shard_count > 1) {
+    report["shard"] = {{"index", flags.options.shard_index},
+                       {"count", flags.options.shard_count},
+                       {"players_in_other_shards", result.players_in_other_shards}};
+  }
   report["label"] = result.label_note;
   report["latest_event"] = format_timestamp(result.latest_event);
   report["seconds"] = result.seconds;
@@ -154,6 +160,17 @@ void run_features(FeaturesFlags& flags) {
   options.item_groups = !flags.no_item_groups;
   options.item_projection_in = flags.item_projection_in;
   options.progress = !flags.no_progress;
+  if (!flags.shard.empty()) {
+    const auto slash = flags.shard.find('/');
+    try {
+      if (slash == std::string::npos) throw std::invalid_argument(flags.shard);
+      options.shard_index = std::stoi(flags.shard.substr(0, slash));
+      options.shard_count = std::stoi(flags.shard.substr(slash + 1));
+    } catch (const std::exception&) {
+      throw InputError("--shard " + quote_for_message(flags.shard) +
+                       ": expected INDEX/COUNT, e.g. 0/8");
+    }
+  }
 
   if (flags.list) {
     spend::validate(options);
@@ -246,6 +263,9 @@ void add_features_command(CLI::App& app) {
                     "parse every field and compute nothing (to measure parsing alone)");
   command->add_flag("--list", flags->list, "print every feature with its definition and exit");
   command->add_flag("--no-progress", flags->no_progress, "no progress bars on stderr");
+  command->add_option("--shard", flags->shard,
+                      "INDEX/COUNT: only the players whose id hash falls in this shard (the "
+                      "shards' tables concatenated are one run's)");
   command->callback([flags] { run_features(*flags); });
 }
 

@@ -65,6 +65,7 @@ int main(int argc, char** argv) {
   playsight::cli::add_sync_command(app);
   playsight::cli::add_geo_command(app);
   playsight::cli::add_serve_command(app);
+  playsight::cli::add_jobs_command(app);
   try {
     if (wants_vision_commands(argc, argv)) load_vision_commands(app);
     app.parse(argc, argv);

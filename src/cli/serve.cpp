@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/job_options.h"
 #include "core/error.h"
 #include "serve/api_keys.h"
 #include "serve/server.h"
@@ -23,6 +24,9 @@ struct ServeFlags {
   std::string role = "predict";
   int poll_ms = 500;
   double max_body_mb = 8;
+  std::string jobs_folder;
+  jobs::RunnerOptions runner;
+  RunnerFlags runner_flags;
 };
 
 std::pair<std::string, std::string> parse_served(const std::string& text) {
@@ -43,6 +47,11 @@ void run_serve(ServeFlags& flags) {
   for (const std::string& text : flags.served) options.models.served.push_back(parse_served(text));
   options.models.poll_interval = std::chrono::milliseconds(std::max(10, flags.poll_ms));
   options.max_body_bytes = static_cast<std::size_t>(flags.max_body_mb * 1024 * 1024);
+  if (!flags.jobs_folder.empty()) {
+    options.jobs = flags.runner;
+    options.jobs->folder = flags.jobs_folder;
+    apply_runner_flags(*options.jobs, flags.runner_flags);
+  }
   // SIGINT and SIGTERM are taken by a thread that stops the server; block them everywhere else
   // (threads started from here on inherit the mask).
   sigset_t stop_signals;
@@ -61,6 +70,9 @@ void run_serve(ServeFlags& flags) {
       std::printf("not ready: %s/%s: %s (retrying every %d ms)\n", status.model.c_str(),
                   status.alias.c_str(), status.last_error.c_str(), flags.poll_ms);
   }
+  if (service.jobs())
+    std::printf("jobs: %s, isolated with %s\n", options.jobs->folder.c_str(),
+                jobs::isolation_name(service.jobs()->isolation()).c_str());
   if (options.no_auth) std::printf("warning: --no-auth: every request is allowed\n");
   std::printf("playsight serve: listening on http://%s:%d\n", options.host.c_str(), port);
   std::fflush(stdout);
@@ -160,6 +172,10 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--max-players", options.max_players, "players per prediction request")
       ->capture_default_str();
+
+  command->add_option("--jobs", flags->jobs_folder,
+                      "host the job runner of this folder and the /v1/jobs endpoints");
+  add_runner_options(command, flags->runner, flags->runner_flags);
 
   CLI::App* keys = command->add_subcommand("keys", "API keys: add (printed once), list, remove.");
   keys->require_subcommand(1);

@@ -1,6 +1,6 @@
 #pragma once
 // Regions: the areas billboards are bought in and players live in — South Korea's 250
-// municipalities (../shared/data/korea/municipalities.csv) or any region set in the same CSV form.
+// municipalities (data/korea/municipalities.csv) or any region set in the same CSV form.
 //
 // The CSV has a header row and the columns code, name, centroid_lon, centroid_lat, area_km2,
 // population_2010 (any order, extra columns ignored). `code` is the key (text, unique, non-empty);

@@ -4,6 +4,7 @@
 
 #include "playsight/version.h"
 #include "serve/http_error.h"
+#include "serve/job_routes.h"
 #include "serve/openapi.h"
 #include "serve/prediction_request.h"
 #include "spend/models/feature_matrix.h"
@@ -330,6 +331,8 @@ std::vector<Route> api_routes(ServiceState& state) {
          return json_reply({{"keys", keys}});
        }},
   };
+  if (state.jobs)
+    for (Route& route : job_routes(*state.jobs, state.no_auth)) routes.push_back(std::move(route));
   const std::string document = openapi_document(routes, kVersion).dump(2);
   for (Route& route : routes)
     if (route.path == "/openapi.json")

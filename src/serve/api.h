@@ -16,6 +16,7 @@
 //   GET  /v1/monitoring                                 drift per served alias         predict
 //   POST /v1/monitoring/reset                           start drift counts afresh      admin
 //   GET  /v1/keys                                       key names and roles            admin
+//   /v1/jobs...                                         with --jobs: job_routes.h
 //
 // Predictions and the alias endpoint answer with the headers X-Model-Name, X-Model-Alias,
 // X-Model-Version and X-Model-Content-Hash of the version that computed them.
@@ -23,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "jobs/runner.h"
 #include "serve/api_keys.h"
 #include "serve/live_models.h"
 #include "serve/metrics.h"
@@ -36,6 +38,8 @@ struct ServiceState {
   RequestMetrics& requests;
   CounterFamily& players_predicted;  // by model, alias, version
   std::size_t max_players;
+  jobs::JobRunner* jobs = nullptr;  // the job endpoints (job_routes.h) when set
+  bool no_auth = false;
 };
 
 std::vector<Route> api_routes(ServiceState& state);

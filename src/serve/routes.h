@@ -17,7 +17,8 @@ namespace playsight::serve {
 enum class Access { open, predict, deploy, admin };  // open: no key needed
 
 struct RouteRequest {
-  std::map<std::string, std::string> path;  // the {name}s of the path template
+  std::map<std::string, std::string> path;   // the {name}s of the path template
+  std::map<std::string, std::string> query;  // ?name=value parameters
   std::string body;
   std::optional<ApiKey> key;  // the caller's key (none for open routes or without access control)
 };
@@ -30,7 +31,7 @@ struct Reply {
 };
 
 struct Route {
-  std::string method;  // GET or POST
+  std::string method;  // GET, POST or DELETE
   std::string path;    // OpenAPI path template, e.g. /v1/models/{name}
   Access access = Access::predict;
   std::string summary;

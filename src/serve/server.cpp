@@ -49,7 +49,9 @@ struct Service::Impl {
       : options(std::move(service_options)),
         keys(ApiKeys::load(options.keys_file.empty() ? default_keys_file() : options.keys_file)),
         models(options.models),
-        state{models, keys, requests, players_predicted, options.max_players},
+        jobs(open_jobs(options)),
+        state{models,     keys,           requests, players_predicted, options.max_players,
+              jobs.get(), options.no_auth},
         routes(api_routes(state)) {}
 
   std::optional<ApiKey> authorize(const Route& route, const httplib::Request& request) const {
@@ -77,6 +79,7 @@ struct Service::Impl {
       RouteRequest route_request;
       for (std::size_t i = 0; i < names.size() && i + 1 < request.matches.size(); ++i)
         route_request.path[names[i]] = request.matches[i + 1].str();
+      for (const auto& [name, value] : request.params) route_request.query[name] = value;
       route_request.key = authorize(route, request);
       route_request.body = request.body;
       reply = route.handler(route_request);
@@ -109,6 +112,8 @@ struct Service::Impl {
       };
       if (route.method == "GET") {
         server.Get(pattern, handler);
+      } else if (route.method == "DELETE") {
+        server.Delete(pattern, handler);
       } else {
         server.Post(pattern, handler);
       }
@@ -139,9 +144,15 @@ struct Service::Impl {
         });
   }
 
+  static std::unique_ptr<jobs::JobRunner> open_jobs(const ServiceOptions& options) {
+    if (!options.jobs) return nullptr;
+    return std::make_unique<jobs::JobRunner>(*options.jobs);
+  }
+
   ServiceOptions options;
   ApiKeys keys;
   LiveModels models;
+  std::unique_ptr<jobs::JobRunner> jobs;
   RequestMetrics requests;
   CounterFamily players_predicted;
   ServiceState state;
@@ -190,11 +201,17 @@ int Service::bind() {
 
 void Service::run() {
   impl_->models.start_watcher();
+  if (impl_->jobs) impl_->jobs->start();
   impl_->server.listen_after_bind();
 }
 
 void Service::stop() {
   if (impl_->server.is_running()) impl_->server.stop();
+  if (impl_->jobs) impl_->jobs->stop();
+}
+
+jobs::JobRunner* Service::jobs() {
+  return impl_->jobs.get();
 }
 
 LiveModels& Service::models() {

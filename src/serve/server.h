@@ -9,11 +9,15 @@
 // A Service owns the LiveModels (live_models.h): constructing it reads the keys file and the
 // reference table and loads every served alias once (an alias that cannot be loaded yet leaves
 // the service unready, not failed: /readyz says why and the watcher keeps trying). run() serves
-// until stop(), which may be called from any thread (a signal-waiting one, say).
+// until stop(), which may be called from any thread (a signal-waiting one, say). With
+// options.jobs it also hosts the job runner: run() starts its supervisor, stop() stops it (and
+// the jobs still running, killed with "the service stopped").
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "jobs/runner.h"
 #include "serve/live_models.h"
 
 namespace playsight::serve {
@@ -27,6 +31,8 @@ struct ServiceOptions {
   std::string keys_file;                         // "" = default_keys_file()
   bool no_auth = false;                          // serve without API keys (local use)
   LiveModelsOptions models;
+  // Hosts the job runner of this folder and its endpoints (job_routes.h); none: no jobs.
+  std::optional<jobs::RunnerOptions> jobs;
 };
 
 class Service {
@@ -45,6 +51,7 @@ class Service {
   void run();
   void stop();
   LiveModels& models();
+  jobs::JobRunner* jobs();  // nullptr without options.jobs
 
  private:
   struct Impl;

@@ -329,7 +329,21 @@ void fill_table(Table& table, const std::vector<FeatureSpec>& specs,
 
 }  // namespace
 
+int player_shard(const std::string& player_id, int shard_count) {
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const char c : player_id) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  return static_cast<int>(hash % static_cast<std::uint64_t>(shard_count));
+}
+
 void validate(const FeatureOptions& options) {
+  if (options.shard_count < 1 || options.shard_index < 0 ||
+      options.shard_index >= options.shard_count)
+    throw InputError("--shard " + std::to_string(options.shard_index) + "/" +
+                     std::to_string(options.shard_count) +
+                     ": expected INDEX/COUNT with 0 <= INDEX < COUNT, e.g. 0/8");
   if (options.observation_days < 1 || options.observation_days > 730) {
     throw InputError("--window-days must be between 1 and 730, got " +
                      std::to_string(options.observation_days));
@@ -524,6 +538,14 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
   CatalogData data{&counters,          &is_female,        &is_male,         &players.age,
                    &days_since_signup, &groups_by_player, &scores_by_player};
   const std::vector<FeatureSpec> specs = feature_catalog(options, shape, data);
+  if (options.shard_count > 1) {  // after the item groups were fitted on every player
+    const auto other_shard = [&](std::size_t p) {
+      return player_shard(players.index.key(p), options.shard_count) != options.shard_index;
+    };
+    const auto kept = std::remove_if(player_of_row.begin(), player_of_row.end(), other_shard);
+    result.players_in_other_shards = static_cast<std::uint64_t>(player_of_row.end() - kept);
+    player_of_row.erase(kept, player_of_row.end());
+  }
   result.table.key_name = "player_id";
   result.table.keys.reserve(player_of_row.size());
   for (std::size_t p : player_of_row) result.table.keys.push_back(players.index.key(p));
@@ -534,6 +556,7 @@ FeatureResult build_player_features(const gamelog::LogFolder& logs, const Featur
 
 FeatureResult build_transaction_features(const std::string& path, const FeatureOptions& options) {
   validate(options);
+  if (options.shard_count > 1) throw InputError("--shard works with --logs only");
   const auto start = Clock::now();
   FeatureResult result;
   // Pass 1: the players are the user_ids with a transaction before the cutoff, in order of first

@@ -38,7 +38,16 @@ struct FeatureOptions {
   bool skip_bad_rows = false;
   bool parse_only = false;  // parse every field, aggregate nothing (benchmarks)
   bool progress = true;
+  // Rows of shard `shard_index` of `shard_count` only: the players whose id's FNV-1a hash modulo
+  // shard_count is shard_index (see player_shard()). Every shard reads the whole log and fits the
+  // item groups on every player, so the shards' columns agree and their rows, concatenated, are
+  // the rows of one run (a Kubernetes Indexed Job runs one shard per pod).
+  int shard_index = 0;
+  int shard_count = 1;
 };
+
+// The shard (0 .. shard_count - 1) a player id belongs to: FNV-1a 64 of its text, modulo.
+int player_shard(const std::string& player_id, int shard_count);
 
 // What happened to one input file.
 struct FileReport {
@@ -57,6 +66,7 @@ struct FeatureResult {
   std::vector<FileReport> files;
   std::uint64_t players_in_file = 0;
   std::uint64_t players_signed_up_after_cutoff = 0;  // not in the table
+  std::uint64_t players_in_other_shards = 0;         // not in the table (shard_count > 1)
   bool label_written = false;
   std::string label_note;  // why the label was or was not written
   Seconds latest_event = 0;

@@ -16,7 +16,7 @@ namespace {
 
 using playsight::testing::run_playsight;
 
-const std::string kMunicipalities = PLAYSIGHT_SOURCE_DIR "/../shared/data/korea/municipalities.csv";
+const std::string kMunicipalities = PLAYSIGHT_SOURCE_DIR "/data/korea/municipalities.csv";
 
 std::string read_text(const std::string& path) {
   std::ifstream in(path);

@@ -18,7 +18,7 @@ namespace {
 
 const RegionSet& municipalities() {
   static const RegionSet regions =
-      read_regions(PLAYSIGHT_SOURCE_DIR "/../shared/data/korea/municipalities.csv");
+      read_regions(PLAYSIGHT_SOURCE_DIR "/data/korea/municipalities.csv");
   return regions;
 }
 

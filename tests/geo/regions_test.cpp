@@ -15,7 +15,7 @@ namespace {
 
 using playsight::testing::input_error_of;
 
-const std::string kMunicipalities = PLAYSIGHT_SOURCE_DIR "/../shared/data/korea/municipalities.csv";
+const std::string kMunicipalities = PLAYSIGHT_SOURCE_DIR "/data/korea/municipalities.csv";
 
 TEST(Regions, ReadsTheMunicipalities) {
   const RegionSet regions = read_regions(kMunicipalities);

@@ -113,7 +113,7 @@ TEST(Selection, ExactEqualsBruteForceOnSmallRandomInstances) {
 // of 10-30 km and a cost that grows with the population reached; budgets from small to large.
 TEST(Selection, GreedyWithinItsGuaranteeOfTheOptimumOnTheRealMunicipalities) {
   const RegionSet regions =
-      read_regions(PLAYSIGHT_SOURCE_DIR "/../shared/data/korea/municipalities.csv");
+      read_regions(PLAYSIGHT_SOURCE_DIR "/data/korea/municipalities.csv");
   PlayersToPlace players;
   Rng rng(11);
   for (std::int64_t id = 1; id <= 50'000; ++id) {
