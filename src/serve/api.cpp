@@ -330,6 +330,7 @@ std::vector<Route> api_routes(ServiceState& state) {
          return json_reply({{"keys", keys}});
        }},
   };
+  for (Route& route : console_routes(state)) routes.push_back(std::move(route));
   const std::string document = openapi_document(routes, kVersion).dump(2);
   for (Route& route : routes)
     if (route.path == "/openapi.json")
