@@ -74,7 +74,7 @@ std::optional<ReportFolder> report_in(const fs::path& root, const fs::path& fold
     if (report.kind.empty()) return std::nullopt;
     report.running = true;
   }
-  fs::file_time_type newest{};
+  fs::file_time_type newest = fs::file_time_type::min();
   for (const fs::directory_entry& entry : fs::directory_iterator(folder, error))
     if (entry.is_regular_file(error)) newest = std::max(newest, entry.last_write_time(error));
   report.modified_at = iso_time(newest);

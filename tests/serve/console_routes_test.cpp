@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/time.h"
 #include "serve/monitoring_history.h"
 #include "serve_test_support.h"
 
@@ -45,8 +46,11 @@ TEST_F(ConsoleRoutesTest, ListsReportFoldersByKindAndServesTheirJson) {
   const nlohmann::json listing = get("/v1/reports");
   EXPECT_TRUE(listing["configured"]);
   std::map<std::string, std::pair<std::string, std::string>> found;
-  for (const auto& report : listing["reports"])
+  for (const auto& report : listing["reports"]) {
     found[report["id"]] = {report["kind"], report["status"]};
+    const std::string modified = report["modified_at"];  // the files' time, written just now
+    EXPECT_EQ(modified.substr(0, 4), utc_now_iso().substr(0, 4)) << modified;
+  }
   const std::map<std::string, std::pair<std::string, std::string>> expected = {
       {"effect", {"playsight.nudge_effects", "complete"}},
       {"site~lobby", {"playsight.audience", "complete"}},
