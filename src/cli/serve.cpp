@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -23,6 +24,7 @@ struct ServeFlags {
   std::string key_name;
   std::string role = "predict";
   int poll_ms = 500;
+  double monitoring_interval_s = 10;
   double max_body_mb = 8;
   std::string jobs_folder;
   jobs::RunnerOptions runner;
@@ -52,6 +54,8 @@ void run_serve(ServeFlags& flags) {
     options.jobs->folder = flags.jobs_folder;
     apply_runner_flags(*options.jobs, flags.runner_flags);
   }
+  options.monitoring_interval =
+      std::chrono::milliseconds(std::max(100L, std::lround(flags.monitoring_interval_s * 1000)));
   // SIGINT and SIGTERM are taken by a thread that stops the server; block them everywhere else
   // (threads started from here on inherit the mask).
   sigset_t stop_signals;
@@ -75,6 +79,12 @@ void run_serve(ServeFlags& flags) {
                 jobs::isolation_name(service.jobs()->isolation()).c_str());
   if (options.no_auth) std::printf("warning: --no-auth: every request is allowed\n");
   std::printf("playsight serve: listening on http://%s:%d\n", options.host.c_str(), port);
+  const std::string web =
+      options.web_folder.empty() ? serve::default_web_folder() : options.web_folder;
+  if (web.empty())
+    std::printf("no web console: web/ of the source tree is gone (pass --web DIR)\n");
+  else
+    std::printf("web console: http://%s:%d/console/\n", options.host.c_str(), port);
   std::fflush(stdout);
   std::thread signal_waiter([&service, stop_signals] {
     int signal_number = 0;
@@ -157,6 +167,20 @@ void add_serve_command(CLI::App& app) {
   command
       ->add_option("--drift-min-players", options.models.thresholds.min_rows,
                    "players seen before drift is judged")
+      ->capture_default_str();
+  command
+      ->add_option("--reports", options.reports_folder,
+                   "folder whose report folders (effect, audience, playtest) the console shows")
+      ->check(CLI::ExistingDirectory);
+  command->add_option("--web", options.web_folder,
+                      "the console's static files (default: web/ of the source tree)");
+  command
+      ->add_option("--monitoring-interval", flags->monitoring_interval_s,
+                   "seconds per sample of the monitoring history (the console's charts)")
+      ->capture_default_str();
+  command
+      ->add_option("--monitoring-samples", options.monitoring_samples,
+                   "samples the monitoring history keeps")
       ->capture_default_str();
   command->add_option("--poll-ms", flags->poll_ms, "how often the aliases are read (ms)")
       ->capture_default_str();

@@ -18,6 +18,15 @@
 //   GET  /v1/keys                                       key names and roles            admin
 //   /v1/jobs...                                         with --jobs: job_routes.h
 //
+// and the console's (console_routes.cpp):
+//
+//   GET  /                                              redirects to the console /console/
+//   GET  /v1/whoami                                     the caller's key name and role predict
+//   GET  /v1/monitoring/history                         per-interval samples           predict
+//   GET  /v1/reports                                    report folders (reports.h)     predict
+//   GET  /v1/reports/{id}                               a report's JSON                predict
+//   GET  /v1/reports/{id}/seconds?after=N               its seconds.jsonl from line N  predict
+//
 // Predictions and the alias endpoint answer with the headers X-Model-Name, X-Model-Alias,
 // X-Model-Version and X-Model-Content-Hash of the version that computed them.
 #include <cstddef>
@@ -28,6 +37,8 @@
 #include "serve/api_keys.h"
 #include "serve/live_models.h"
 #include "serve/metrics.h"
+#include "serve/monitoring_history.h"
+#include "serve/reports.h"
 #include "serve/routes.h"
 
 namespace playsight::serve {
@@ -38,11 +49,17 @@ struct ServiceState {
   RequestMetrics& requests;
   CounterFamily& players_predicted;  // by model, alias, version
   std::size_t max_players;
+  const ReportLibrary& reports;
+  const MonitoringHistory& history;
   jobs::JobRunner* jobs = nullptr;  // the job endpoints (job_routes.h) when set
   bool no_auth = false;
 };
 
 std::vector<Route> api_routes(ServiceState& state);
+// The routes the web console needs besides the API's (api_routes() includes them).
+std::vector<Route> console_routes(ServiceState& state);
+// The drift monitors' readings now, one per served alias (for the monitoring history).
+std::vector<DriftSample> drift_samples(const LiveModels& models);
 
 // /metrics: the request families, then the models' and the drift monitors' gauges.
 std::string metrics_text(const ServiceState& state);

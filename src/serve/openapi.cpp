@@ -17,8 +17,12 @@ std::string status_description(int status) {
       return "No API key, or an unknown one";
     case 403:
       return "The key's role does not allow this";
+    case 302:
+      return "Found: see the Location header";
     case 404:
-      return "Unknown model or alias, or one this service does not serve";
+      return "Unknown model, alias or report, or one this service does not serve";
+    case 409:
+      return "The analysis is still running (its seconds are readable)";
     case 413:
       return "The body is over the size limit, or too many players";
     case 422:

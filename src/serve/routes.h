@@ -18,7 +18,7 @@ enum class Access { open, predict, deploy, admin };  // open: no key needed
 
 struct RouteRequest {
   std::map<std::string, std::string> path;   // the {name}s of the path template
-  std::map<std::string, std::string> query;  // ?name=value parameters
+  std::map<std::string, std::string> query;  // ?name=value parameters (the first of each name)
   std::string body;
   std::optional<ApiKey> key;  // the caller's key (none for open routes or without access control)
 };

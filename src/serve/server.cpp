@@ -3,9 +3,14 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <thread>
 
+#include "playsight/chart_js.h"
 #include "serve/api.h"
 #include "serve/http_error.h"
 
@@ -50,8 +55,11 @@ struct Service::Impl {
         keys(ApiKeys::load(options.keys_file.empty() ? default_keys_file() : options.keys_file)),
         models(options.models),
         jobs(open_jobs(options)),
-        state{models,     keys,           requests, players_predicted, options.max_players,
-              jobs.get(), options.no_auth},
+        reports(options.reports_folder),
+        history(std::chrono::duration<double>(options.monitoring_interval).count(),
+                options.monitoring_samples),
+        state{models,  keys,    requests,   players_predicted, options.max_players,
+              reports, history, jobs.get(), options.no_auth},
         routes(api_routes(state)) {}
 
   std::optional<ApiKey> authorize(const Route& route, const httplib::Request& request) const {
@@ -79,7 +87,7 @@ struct Service::Impl {
       RouteRequest route_request;
       for (std::size_t i = 0; i < names.size() && i + 1 < request.matches.size(); ++i)
         route_request.path[names[i]] = request.matches[i + 1].str();
-      for (const auto& [name, value] : request.params) route_request.query[name] = value;
+      for (const auto& [name, value] : request.params) route_request.query.emplace(name, value);
       route_request.key = authorize(route, request);
       route_request.body = request.body;
       reply = route.handler(route_request);
@@ -98,6 +106,44 @@ struct Service::Impl {
     response.set_content(std::move(reply.body), reply.content_type.c_str());
     const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
     requests.record(route.path, route.method, reply.status, seconds.count());
+    std::string series;
+    if (names.size() >= 2 && names[0] == "name" && names[1] == "alias" &&
+        request.matches.size() > 2)
+      series = request.matches[1].str() + "/" + request.matches[2].str();
+    history.record(series, reply.status, seconds.count());
+  }
+
+  void install_console() {
+    std::string folder = options.web_folder.empty() ? default_web_folder() : options.web_folder;
+    if (!folder.empty() && !server.set_mount_point("/console", folder))
+      throw InputError("--web " + folder + ": not a folder (expected the console's web/ folder)");
+    server.Get("/console/vendor/chart.umd.min.js",
+               [](const httplib::Request&, httplib::Response& response) {
+                 response.set_header("Cache-Control", "max-age=3600");
+                 response.set_content(kChartJs, sizeof(kChartJs) - 1, "text/javascript");
+               });
+  }
+
+  // Closes a monitoring interval every options.monitoring_interval until stop_sampler().
+  void sample_history() {
+    std::unique_lock lock(sampler_mutex);
+    while (!sampler_stopping) {
+      if (sampler_signal.wait_for(lock, options.monitoring_interval,
+                                  [this] { return sampler_stopping; }))
+        break;
+      lock.unlock();
+      history.close_interval(drift_samples(models));
+      lock.lock();
+    }
+  }
+
+  void stop_sampler() {
+    {
+      const std::lock_guard lock(sampler_mutex);
+      sampler_stopping = true;
+    }
+    sampler_signal.notify_all();
+    if (sampler.joinable()) sampler.join();
   }
 
   void install_routes() {
@@ -155,10 +201,26 @@ struct Service::Impl {
   std::unique_ptr<jobs::JobRunner> jobs;
   RequestMetrics requests;
   CounterFamily players_predicted;
+  ReportLibrary reports;
+  MonitoringHistory history;
   ServiceState state;
   std::vector<Route> routes;
   httplib::Server server;
+  std::mutex sampler_mutex;
+  std::condition_variable sampler_signal;
+  bool sampler_stopping = false;
+  std::thread sampler;
 };
+
+std::string default_web_folder() {
+#ifdef PLAYSIGHT_WEB_FOLDER
+  std::error_code error;
+  if (std::filesystem::is_regular_file(std::filesystem::path(PLAYSIGHT_WEB_FOLDER) / "index.html",
+                                       error))
+    return PLAYSIGHT_WEB_FOLDER;
+#endif
+  return "";
+}
 
 Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   if (impl_->keys.empty() && !impl_->options.no_auth)
@@ -176,6 +238,7 @@ Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::mov
   server.set_keep_alive_timeout(10);
   server.set_read_timeout(10);
   server.set_write_timeout(10);
+  impl_->install_console();
   impl_->install_routes();
   impl_->models.refresh();
 }
@@ -202,12 +265,14 @@ int Service::bind() {
 void Service::run() {
   impl_->models.start_watcher();
   if (impl_->jobs) impl_->jobs->start();
+  impl_->sampler = std::thread([this] { impl_->sample_history(); });
   impl_->server.listen_after_bind();
 }
 
 void Service::stop() {
   if (impl_->server.is_running()) impl_->server.stop();
   if (impl_->jobs) impl_->jobs->stop();
+  impl_->stop_sampler();
 }
 
 jobs::JobRunner* Service::jobs() {

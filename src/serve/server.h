@@ -6,12 +6,18 @@
 // {"error": message, "status": N}, and records the request in the metrics. Bodies over the size
 // limit get a 413 before any handler runs; unknown paths a 404.
 //
+// The web console: the static files of web_folder (web/ of the source tree by default, see
+// default_web_folder()) are served under /console/, with Chart.js (built into the binary from
+// node_modules at configure time) at /console/vendor/chart.umd.min.js; GET / redirects there.
+// A sampler thread closes an interval of the MonitoringHistory every monitoring_interval.
+//
 // A Service owns the LiveModels (live_models.h): constructing it reads the keys file and the
 // reference table and loads every served alias once (an alias that cannot be loaded yet leaves
 // the service unready, not failed: /readyz says why and the watcher keeps trying). run() serves
 // until stop(), which may be called from any thread (a signal-waiting one, say). With
 // options.jobs it also hosts the job runner: run() starts its supervisor, stop() stops it (and
 // the jobs still running, killed with "the service stopped").
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -33,7 +39,14 @@ struct ServiceOptions {
   LiveModelsOptions models;
   // Hosts the job runner of this folder and its endpoints (job_routes.h); none: no jobs.
   std::optional<jobs::RunnerOptions> jobs;
+  std::string reports_folder;  // report folders for the console ("" = none), see reports.h
+  std::string web_folder;      // the console's files; "" = default_web_folder()
+  std::chrono::milliseconds monitoring_interval{10000};
+  std::size_t monitoring_samples = 360;  // intervals kept by GET /v1/monitoring/history
 };
+
+// web/ of the source tree this binary was built from, if it is still there; else "".
+std::string default_web_folder();
 
 class Service {
  public:

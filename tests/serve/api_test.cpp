@@ -226,7 +226,13 @@ TEST_F(ServeApiTest, OpenApiListsEveryRouteTheServerAnswers) {
       {"post", "/v1/models/{name}/aliases/{alias}/rollback"},
       {"get", "/v1/monitoring"},
       {"post", "/v1/monitoring/reset"},
-      {"get", "/v1/keys"}};
+      {"get", "/v1/keys"},
+      {"get", "/"},
+      {"get", "/v1/whoami"},
+      {"get", "/v1/monitoring/history"},
+      {"get", "/v1/reports"},
+      {"get", "/v1/reports/{id}"},
+      {"get", "/v1/reports/{id}/seconds"}};
   std::size_t operations = 0;
   for (const auto& [path, item] : doc["paths"].items()) operations += item.size();
   EXPECT_EQ(operations, expected.size());
@@ -236,6 +242,7 @@ TEST_F(ServeApiTest, OpenApiListsEveryRouteTheServerAnswers) {
     // The server answers each one (not with "no such endpoint").
     std::string concrete = std::regex_replace(path, std::regex(R"(\{name\})"), "spend");
     concrete = std::regex_replace(concrete, std::regex(R"(\{alias\})"), "production");
+    concrete = std::regex_replace(concrete, std::regex(R"(\{id\})"), "effect");
     const auto answer = method == "get" ? client().Get(concrete.c_str(), bearer(predict_key_))
                                         : post(concrete, "{}", predict_key_);
     ASSERT_TRUE(answer);
