@@ -112,8 +112,7 @@ TEST(Selection, ExactEqualsBruteForceOnSmallRandomInstances) {
 // Generated players over the real municipalities: billboard sites at every centroid with a reach
 // of 10-30 km and a cost that grows with the population reached; budgets from small to large.
 TEST(Selection, GreedyWithinItsGuaranteeOfTheOptimumOnTheRealMunicipalities) {
-  const RegionSet regions =
-      read_regions(PLAYSIGHT_SOURCE_DIR "/data/korea/municipalities.csv");
+  const RegionSet regions = read_regions(PLAYSIGHT_SOURCE_DIR "/data/korea/municipalities.csv");
   PlayersToPlace players;
   Rng rng(11);
   for (std::int64_t id = 1; id <= 50'000; ++id) {
