@@ -4,17 +4,12 @@
 #include <cstdio>
 
 #include "core/html.h"
+#include "core/rounding.h"
 
 namespace playsight::audience {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-// Rounded for people to read (seconds to 0.01, shares to 0.0001).
-double rounded(double value, int places) {
-  const double scale = std::pow(10.0, places);
-  return std::round(value * scale) / scale;
-}
 
 Json summary_json(const AudienceSummary& s) {
   Json expressions = Json::object();

@@ -73,10 +73,8 @@ VideoAudienceResult analyse_video_audience(const VideoAudienceOptions& options) 
 
   cv::VideoWriter writer;
   if (!options.annotate_path.empty()) {
-    writer.open(options.annotate_path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'),
-                result.fps / options.every, cv::Size(result.width, result.height));
-    if (!writer.isOpened())
-      throw InputError(options.annotate_path + ": cannot write the annotated video");
+    writer = vision::open_video_writer(options.annotate_path, result.fps / options.every,
+                                       cv::Size(result.width, result.height), "--annotate");
   }
 
   const std::int64_t total =

@@ -3,7 +3,6 @@
 // the analysis (experiment/nudge_analysis.h) and writes the terminal summary, effect.json,
 // effect.html and player_response.csv.
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 
@@ -11,6 +10,7 @@
 #include "cli/effect_inputs.h"
 #include "core/error.h"
 #include "core/table.h"
+#include "core/time.h"
 #include "experiment/effect_report.h"
 #include "playsight/version.h"
 #include "spend/models/gradient_boosting.h"
@@ -90,13 +90,6 @@ void write_player_responses(const experiment::NudgeAnalysis& analysis,
   if (!out) throw Error("cannot write " + path.string());
 }
 
-std::string now_utc() {
-  const std::time_t now = std::time(nullptr);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  return text;
-}
-
 void run_effect(EffectFlags& flags) {
   flags.analysis.uplift_outcome = parse_outcome(flags.uplift_outcome);
   flags.analysis.uplift = !flags.no_uplift;
@@ -116,7 +109,7 @@ void run_effect(EffectFlags& flags) {
   context.cutoff = inputs.cutoff;
   context.outcome_days = flags.inputs.outcome_days;
   context.warnings = inputs.warnings;
-  context.generated_by = std::string("playsight ") + kVersion + ", " + now_utc();
+  context.generated_by = std::string("playsight ") + kVersion + ", " + utc_now_iso();
   if (!inputs.truth_path.empty()) context.truth = inputs.truth_path;
 
   fs::create_directories(flags.out);

@@ -9,6 +9,7 @@
 #include "core/progress.h"
 #include "vision/detector.h"
 #include "vision/frame_source.h"
+#include "vision/media.h"
 #include "vision/model_catalog.h"
 
 namespace playsight::playtest {
@@ -57,10 +58,8 @@ SessionResult analyse_session(const SessionOptions& options) {
   result.height = source.height();
   cv::VideoWriter writer;
   if (!options.annotate_path.empty()) {
-    writer.open(options.annotate_path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'),
-                result.fps / options.every, cv::Size(result.width, result.height));
-    if (!writer.isOpened())
-      throw InputError(options.annotate_path + ": cannot write the annotated video");
+    writer = vision::open_video_writer(options.annotate_path, result.fps / options.every,
+                                       cv::Size(result.width, result.height), "--annotate");
   }
   ExpressionTimeline timeline(options.timeline);
   const std::int64_t total =

@@ -7,16 +7,12 @@
 
 #include "core/error.h"
 #include "core/html.h"
+#include "core/rounding.h"
 
 namespace playsight::playtest {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-double rounded(double value, int places) {
-  const double scale = std::pow(10.0, places);
-  return std::round(value * scale) / scale;
-}
 
 Json expressions_json(const Expressions& values) {
   Json j = Json::object();

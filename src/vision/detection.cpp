@@ -3,17 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/rounding.h"
+
 namespace playsight::vision {
-namespace {
-
-// Rounded to `digits` decimals (dividing by a power of ten gives the shortest JSON text).
-double rounded(double value, int digits) {
-  const double scale = std::pow(10.0, digits);
-  return std::round(value * scale) / scale;
-}
-
-}  // namespace
-
 double intersection_over_union(const Box& a, const Box& b) {
   const Box overlap{std::max(a.x1, b.x1), std::max(a.y1, b.y1), std::min(a.x2, b.x2),
                     std::min(a.y2, b.y2)};

@@ -79,4 +79,14 @@ void draw_detections(cv::Mat& frame, const std::vector<Detection>& detections) {
   }
 }
 
+cv::VideoWriter open_video_writer(const std::string& path, double fps, cv::Size size,
+                                  const std::string& option) {
+  const bool mp4 = path.size() > 4 && path.substr(path.size() - 4) == ".mp4";
+  const int fourcc = mp4 ? cv::VideoWriter::fourcc('m', 'p', '4', 'v')
+                         : cv::VideoWriter::fourcc('M', 'J', 'P', 'G');
+  cv::VideoWriter writer(path, fourcc, fps > 0 ? fps : 10.0, size);
+  if (!writer.isOpened()) throw InputError(path + ": cannot write a video here (" + option + ")");
+  return writer;
+}
+
 }  // namespace playsight::vision

@@ -29,6 +29,11 @@ struct VideoInfo {
 };
 VideoInfo video_info(cv::VideoCapture& video);
 
+// A video to write frames to: MPEG-4 for a .mp4 path, MJPG otherwise (.avi). Throws InputError
+// "PATH: cannot write a video here (OPTION)" when it cannot be opened.
+cv::VideoWriter open_video_writer(const std::string& path, double fps, cv::Size size,
+                                  const std::string& option);
+
 // Boxes (green people, orange faces, blue other), labels with scores, keypoints.
 void draw_detections(cv::Mat& frame, const std::vector<Detection>& detections);
 

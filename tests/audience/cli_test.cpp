@@ -56,6 +56,12 @@ TEST(AudienceCli, BadInputExitsWithTwoAndSaysWhat) {
   EXPECT_NE(run.output.find("--zone: point 2 (900,0) is outside the 768x576 frame"),
             std::string::npos)
       << run.output;
+  run = run_playsight("audience " + kVtest + " --annotate " + dir.file("no/such/folder/a.avi") +
+                      " --out " + dir.file("o"));
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.output.find("no/such/folder/a.avi: cannot write a video here (--annotate)"),
+            std::string::npos)
+      << run.output;
 }
 
 }  // namespace

@@ -32,15 +32,6 @@ void print_json_line(const nlohmann::ordered_json& json) {
   std::printf("%s\n", json.dump().c_str());
 }
 
-cv::VideoWriter open_writer(const std::string& path, double fps, cv::Size size) {
-  const bool mp4 = path.size() > 4 && path.substr(path.size() - 4) == ".mp4";
-  const int fourcc = mp4 ? cv::VideoWriter::fourcc('m', 'p', '4', 'v')
-                         : cv::VideoWriter::fourcc('M', 'J', 'P', 'G');
-  cv::VideoWriter writer(path, fourcc, fps > 0 ? fps : 10.0, size);
-  if (!writer.isOpened()) throw InputError(path + ": cannot write a video here (--draw)");
-  return writer;
-}
-
 void detect_in_image(const DetectFlags& flags, vision::Detector& detector) {
   cv::Mat image = vision::read_image(flags.input);
   const auto detections = detector.detect(image);
@@ -55,7 +46,8 @@ void detect_in_video(const DetectFlags& flags, vision::Detector& detector) {
   cv::VideoCapture video = vision::open_video(flags.input);
   const vision::VideoInfo info = vision::video_info(video);
   cv::VideoWriter writer;
-  if (!flags.draw.empty()) writer = open_writer(flags.draw, info.fps, info.size);
+  if (!flags.draw.empty())
+    writer = vision::open_video_writer(flags.draw, info.fps, info.size, "--draw");
   cv::Mat frame;
   std::vector<vision::Detection> detections;
   for (int index = 0; (flags.max_frames <= 0 || index < flags.max_frames) && video.read(frame);

@@ -20,15 +20,6 @@ std::string current_user() {
   return "unknown";
 }
 
-std::string now_utc() {
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
-  std::string text = format_timestamp(seconds);
-  text[10] = 'T';
-  return text + "Z";
-}
-
 }  // namespace
 
 void save_model_artifact(const ModelArtifact& artifact, const std::filesystem::path& folder) {
@@ -47,7 +38,7 @@ void save_model_artifact(const ModelArtifact& artifact, const std::filesystem::p
   json["training"] = artifact.training;
   json["metrics"] = artifact.metrics;
   json["playsight_version"] = kVersion;
-  json["created_at"] = now_utc();
+  json["created_at"] = utc_now_iso();
   json["created_by"] = current_user();
   write_file((folder / "model.json").string(), json.dump(2) + "\n");
 }
