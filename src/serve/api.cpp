@@ -78,13 +78,14 @@ json json_array(const std::vector<Record>& records) {
   return out;
 }
 
-// work(registry, name) for the model the path names, on a connection of this request's own; the
+// work(registry, name) for the model the path names, on the service's registry connection; the
 // registry's InputErrors (an unknown model) answer 404.
 template <typename Work>
 Reply model_reply(const ServiceState& state, const RouteRequest& request, Work work) {
   return registry_call(404, [&] {
-    registry::ModelRegistry registry = state.models.open_registry();
-    return json_reply(work(registry, request.path.at("name")));
+    return json_reply(state.models.with_registry([&](registry::ModelRegistry& registry) {
+      return work(registry, request.path.at("name"));
+    }));
   });
 }
 
@@ -207,9 +208,10 @@ std::vector<Route> api_routes(ServiceState& state) {
        "",
        {},
        [&state](const RouteRequest&) {
-         registry::ModelRegistry registry = state.models.open_registry();
+         const auto summaries = state.models.with_registry(
+             [](registry::ModelRegistry& registry) { return registry.models(); });
          json out = json::array();
-         for (const registry::ModelSummary& m : registry.models()) {
+         for (const registry::ModelSummary& m : summaries) {
            json aliases = json::object();
            for (const auto& alias : m.aliases) aliases[alias.alias] = alias.version;
            out.push_back({{"model", m.model},
