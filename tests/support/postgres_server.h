@@ -21,8 +21,16 @@ class PostgresServer {
   // Creates an empty database and returns its postgresql:// URL.
   std::string url_for_new_database();
 
+  // A registry outage: stop() shuts the server down (pg_ctl stop -m fast: open connections are
+  // ended) and returns when it is down; start() starts it again on the same port and data folder
+  // and returns when it accepts connections. Both throw std::runtime_error on failure.
+  void stop();
+  void start();
+
  private:
   void run(const std::string& command) const;  // as the server's user; throws on failure
+  void start_on(int port);
+  void pg_ctl_stop(const char* mode) const noexcept;
 
   std::string bin_folder_;
   std::string folder_;
