@@ -38,7 +38,12 @@ namespace playsight::registry {
 // or may not have been applied (REASON says so); read the store again to know.
 class UnavailableError : public Error {
  public:
-  UnavailableError(const std::string& url, const std::string& reason);
+  UnavailableError(const std::string& url, const std::string& reason, bool maybe_applied = false);
+  // True when the connection was lost while the transaction was committing.
+  bool maybe_applied() const { return maybe_applied_; }
+
+ private:
+  bool maybe_applied_;
 };
 
 // One registered version of a model. Never changed after it is written.

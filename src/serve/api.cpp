@@ -206,7 +206,7 @@ std::vector<Route> api_routes(ServiceState& state) {
        Access::predict,
        "The registry's models, their versions and aliases.",
        "",
-       {},
+       {503},
        [&state](const RouteRequest&) {
          const auto summaries = state.models.with_registry(
              [](registry::ModelRegistry& registry) { return registry.models(); });
@@ -226,7 +226,7 @@ std::vector<Route> api_routes(ServiceState& state) {
        Access::predict,
        "One model's versions and aliases.",
        "",
-       {404},
+       {404, 503},
        [&state](const RouteRequest& request) {
          return model_reply(state, request,
                             [](registry::ModelRegistry& registry, const std::string& name) {
@@ -240,7 +240,7 @@ std::vector<Route> api_routes(ServiceState& state) {
        Access::predict,
        "The model's audit log (registrations, deploys, rollbacks, syncs), oldest first.",
        "",
-       {404},
+       {404, 503},
        [&state](const RouteRequest& request) {
          return model_reply(
              state, request, [](registry::ModelRegistry& registry, const std::string& name) {
@@ -273,7 +273,7 @@ std::vector<Route> api_routes(ServiceState& state) {
        "Point the alias at a version: the version is loaded first, then the alias moves, then "
        "it serves.",
        R"({"version": N, "comment": "why"})",
-       {400, 404, 422},
+       {400, 404, 422, 503},
        [&state](const RouteRequest& request) {
          const json body = body_object(request, true);
          const auto version = body.find("version");
@@ -291,7 +291,7 @@ std::vector<Route> api_routes(ServiceState& state) {
        Access::deploy,
        "Move the alias back to the version before its last deploy, and serve that.",
        R"({"comment": "why"} (optional))",
-       {400, 404, 422},
+       {400, 404, 422, 503},
        [&state](const RouteRequest& request) {
          const json body = body_object(request, false);
          const std::string& model = request.path.at("name");

@@ -20,8 +20,9 @@
 // a swap; only a version not served lately is read and loaded first. (A warm snapshot keeps what
 // its drift monitor observed while it was served before.) The API's registry operations (deploy,
 // rollback, the registry reads of the routes) share one long-lived registry connection, used
-// under a mutex, opened at first use and reopened at the next use after the registry was
-// unavailable (registry::UnavailableError, which they pass on). The watcher has its own.
+// under a mutex, opened at first use and reopened after the registry was unavailable
+// (registry::UnavailableError, which they pass on; a call that finds the kept connection closed
+// is tried once more on a new one unless it may have committed). The watcher has its own.
 //
 // The drift monitor's reference (monitoring.h) is the --reference feature table, read once at
 // construction and sampled to at most reference_rows rows (every k-th row), from which each
@@ -97,12 +98,17 @@ class LiveModels {
   template <typename Work>
   auto with_registry(Work work) const {
     const std::lock_guard lock(registry_mutex_);
-    try {
-      if (!registry_) registry_ = std::make_unique<registry::ModelRegistry>(options_.registry);
-      return work(*registry_);
-    } catch (const registry::UnavailableError&) {
-      registry_.reset();  // its connection is gone; the next call opens a new one
-      throw;
+    for (int attempt = 1;; ++attempt) {
+      const bool reused = registry_ != nullptr;
+      try {
+        if (!registry_) registry_ = std::make_unique<registry::ModelRegistry>(options_.registry);
+        return work(*registry_);
+      } catch (const registry::UnavailableError& error) {
+        registry_.reset();  // its connection is gone; a new one is opened
+        // A connection that sat idle may have been closed by the server meanwhile (a restart, an
+        // idle timeout): once, on a new connection, unless the change may have been applied.
+        if (!reused || attempt > 1 || error.maybe_applied()) throw;
+      }
     }
   }
 

@@ -157,6 +157,9 @@ TEST_P(ServeCrashTest, KillNineDuringDeploysLeavesTheAliasAtAnExistingVersion) {
                         << " deploys answered within 60 s; the log: " << temp_.file("serve.log");
     EXPECT_TRUE(WIFSIGNALED(status)) << "the server ended before the kill";
     deploys_answered += answered.count();
+    if (GetParam() == Backend::postgres) {
+      ASSERT_TRUE(wait_until_no_other_session(url_)) << "the killed server's sessions did not end";
+    }
     expect_consistent();
     if (HasFailure()) return;
   }

@@ -9,6 +9,7 @@
 //     registry URL is unavailable (...); retry later", and none failed before the stop or after
 //     the first success following the restart (the service reconnects on its own);
 //   - the registry is consistent afterwards, and the service serves the version the alias names.
+// And a restart while the service made no registry call fails no call after it.
 #include <atomic>
 #include <mutex>
 
@@ -191,6 +192,23 @@ TEST_F(RegistryOutageTest, PredictionsGoOnRegistryCallsAnswer503AndAllSucceedAft
       prediction_failures.load(), calls.size(), failed, bad_failures == 0 ? "yes" : "no",
       after_recovery, aliased.version);
   std::printf("the first failure: %s\nthe last: %s\n", first_failure.c_str(), last_failure.c_str());
+}
+
+// PostgreSQL restarted while the service made no registry call: the service's kept connection is
+// closed by then, and the next calls must not fail for it (the call is tried again on a new one).
+TEST_F(RegistryOutageTest, ARestartWhileIdleFailsNoCall) {
+  start();
+  const auto read = [&] { return client().Get("/v1/models/spend", bearer(predict_key_)); };
+  ASSERT_EQ(read()->status, 200);
+  postgres_->stop();
+  postgres_->start();
+  const auto deployed =
+      post("/v1/models/spend/aliases/production/deploy", R"({"version": 2})", deploy_key_);
+  EXPECT_EQ(deployed->status, 200) << deployed->body;
+  EXPECT_EQ(json_of(deployed)["served_version"], 2);
+  const auto rolled_back = post("/v1/models/spend/aliases/production/rollback", "{}", deploy_key_);
+  EXPECT_EQ(rolled_back->status, 200) << rolled_back->body;
+  EXPECT_EQ(read()->status, 200);
 }
 
 }  // namespace

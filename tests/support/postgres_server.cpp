@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace playsight::testing {
@@ -142,6 +144,24 @@ std::string PostgresServer::url_for_new_database() {
   PQfinish(connection);
   if (!failure.empty()) throw std::runtime_error("cannot create a test database: " + failure);
   return server + "/" + name;
+}
+
+bool wait_until_no_other_session(const std::string& url) {
+  PGconn* connection = PQconnectdb(url.c_str());
+  bool alone = false;
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+       PQstatus(connection) == CONNECTION_OK && !alone &&
+       std::chrono::steady_clock::now() < deadline;) {
+    PGresult* result = PQexec(connection,
+                              "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                              "current_database() AND pid <> pg_backend_pid()");
+    alone =
+        PQresultStatus(result) == PGRES_TUPLES_OK && std::string(PQgetvalue(result, 0, 0)) == "0";
+    PQclear(result);
+    if (!alone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  PQfinish(connection);
+  return alone;
 }
 
 std::string new_postgres_database_url() {

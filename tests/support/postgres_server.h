@@ -40,6 +40,12 @@ class PostgresServer {
   bool started_ = false;
 };
 
+// Waits until the database of `url` has no session but this check's own, polling every 10 ms for
+// up to 60 s; false then. After a client is killed, its server process still runs what the
+// client had sent (a pipelined COMMIT, say) before it ends: a check that reads in several
+// transactions must wait for that first, or it reads half before and half after that commit.
+bool wait_until_no_other_session(const std::string& url);
+
 // The one server of this test process, started at first use (so that SQLite-only test runs pay
 // nothing) and stopped when the process exits. Forked children must leave with _exit.
 std::string new_postgres_database_url();

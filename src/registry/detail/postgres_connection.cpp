@@ -216,10 +216,11 @@ class PostgresConnection final : public SqlConnection {
 
   [[noreturn]] void fail(const std::string& message, std::string_view sql, bool committing) {
     if (PQstatus(connection_) == CONNECTION_BAD)
-      throw UnavailableError(url_, "connection lost: " + first_line(message) +
-                                       (committing ? "; the change may or may not have been "
-                                                     "applied"
-                                                   : ""));
+      throw UnavailableError(
+          url_,
+          "connection lost: " + first_line(message) +
+              (committing ? "; the change may or may not have been applied" : ""),
+          committing);
     throw Error(url_ + ": " + trimmed(message) + " (in: " + std::string(sql.substr(0, 60)) + ")");
   }
 
