@@ -82,6 +82,10 @@ int main(int argc, char** argv) {
   } catch (const playsight::InputError& error) {
     std::fprintf(stderr, "playsight: error: %s\n", error.what());
     return 2;
+  } catch (const playsight::Error& error) {
+    // Not the user's input, but a stated fault (a full disk, an unavailable registry).
+    std::fprintf(stderr, "playsight: error: %s\n", error.what());
+    return 1;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "playsight: internal error: %s\n", error.what());
     return 1;

@@ -20,7 +20,9 @@ struct StoredArtifact {
 };
 
 // Copies the folder into the store. Throws InputError naming the folder when it does not exist,
-// has no model.json, or its model.json is not a JSON object.
+// has no model.json, or its model.json is not a JSON object; Error naming the folder, the store
+// and the system's reason when the copy fails (a full disk: "No space left on device"), after
+// removing the partial copy.
 StoredArtifact store_artifact(const std::filesystem::path& source,
                               const std::filesystem::path& store_folder);
 

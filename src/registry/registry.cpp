@@ -47,11 +47,15 @@ std::string joined(const std::vector<std::string>& items) {
   return out.empty() ? "none" : out;
 }
 
-// Locks the model, or throws naming it and the models there are.
-void lock_known_model(RegistrySession& session, const std::string& model, const std::string& url) {
-  if (session.lock_model(model)) return;
+[[noreturn]] void throw_unknown_model(RegistrySession& session, const std::string& model,
+                                      const std::string& url) {
   throw InputError("unknown model " + quote_for_message(model) + " in the registry " + url +
                    " (models: " + joined(session.model_names()) + ")");
+}
+
+// Locks the model, or throws naming it and the models there are.
+void lock_known_model(RegistrySession& session, const std::string& model, const std::string& url) {
+  if (!session.lock_model(model)) throw_unknown_model(session, model, url);
 }
 
 // Runs read(session) in a read transaction, after checking that the model exists.
@@ -145,7 +149,7 @@ SyncPlan plan_sync(RegistrySession& session, const DeployFile& file) {
   plan.file = file.path;
   for (const DeployEntry& entry : file.entries) {
     AliasMove move{entry.model, entry.alias, alias_version(session, entry.model, entry.alias),
-                   entry.version};
+                   entry.version, ""};
     (move.changed() ? plan.moves : plan.unchanged).push_back(std::move(move));
   }
   return plan;
@@ -265,11 +269,14 @@ std::vector<AuditEntry> ModelRegistry::history(const std::string& model) {
 AliasMove ModelRegistry::deploy(const std::string& model, int version, const std::string& alias,
                                 const ChangeNote& note) {
   check_name(alias, "alias");
-  AliasMove move{model, alias, std::nullopt, version};
+  AliasMove move{model, alias, std::nullopt, version, ""};
+  // Two round trips on PostgreSQL: the lock and the reads, then the writes and COMMIT.
   store_->write([&](RegistrySession& session) {
-    lock_known_model(session, model, url());
-    require_version(session, model, version);
-    move.from_version = alias_version(session, model, alias);
+    const DeployStart start = session.lock_for_deploy(model, version, alias);
+    if (!start.model_exists) throw_unknown_model(session, model, url());
+    if (!start.content_hash) require_version(session, model, version);  // throws, naming them
+    move.to_content_hash = start.content_hash.value_or("");
+    move.from_version = start.alias_version;
     if (move.changed()) move_alias(session, move, "deploy", actor_of(note), note.comment);
   });
   return move;
@@ -277,7 +284,7 @@ AliasMove ModelRegistry::deploy(const std::string& model, int version, const std
 
 AliasMove ModelRegistry::rollback(const std::string& model, const std::string& alias,
                                   const ChangeNote& note) {
-  AliasMove move{model, alias, std::nullopt, 0};
+  AliasMove move{model, alias, std::nullopt, 0, ""};
   store_->write([&](RegistrySession& session) {
     lock_known_model(session, model, url());
     move.from_version = alias_version(session, model, alias);
@@ -296,6 +303,7 @@ AliasMove ModelRegistry::rollback(const std::string& model, const std::string& a
                   std::to_string(*move.from_version) + " but its audit log says " +
                   std::to_string(stack.back()));
     move.to_version = stack[stack.size() - 2];
+    move.to_content_hash = require_version(session, model, move.to_version).content_hash;
     move_alias(session, move, "rollback", actor_of(note), note.comment);
   });
   return move;

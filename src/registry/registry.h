@@ -17,8 +17,9 @@
 // nothing and writes no audit row.
 //
 // Names of models and aliases: 1 to 64 of [A-Za-z0-9_-]. User errors (unknown model, version or
-// alias, a bad folder or deploy file) are InputErrors naming what is wrong. A ModelRegistry is one
-// connection: use it from one thread at a time.
+// alias, a bad folder or deploy file) are InputErrors naming what is wrong; a registry that cannot
+// be reached is an UnavailableError (registry_store.h), after which this ModelRegistry's connection
+// is gone: open a new one. A ModelRegistry is one connection: use it from one thread at a time.
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -68,6 +69,7 @@ struct AliasMove {
   std::string alias;
   std::optional<int> from_version;  // none: the alias is new
   int to_version = 0;
+  std::string to_content_hash;  // of to_version (deploy and rollback fill it)
   bool changed() const { return from_version != to_version; }
 };
 

@@ -17,6 +17,11 @@ nlohmann::json optional_json(const std::optional<int>& value) {
 
 }  // namespace
 
+UnavailableError::UnavailableError(const std::string& url, const std::string& reason,
+                                   bool maybe_applied)
+    : Error("the model registry " + url + " is unavailable (" + reason + "); retry later"),
+      maybe_applied_(maybe_applied) {}
+
 std::optional<std::filesystem::path> sqlite_path_of(const std::string& url) {
   if (is_postgres_url(url)) return std::nullopt;
   constexpr std::string_view kScheme = "sqlite://";

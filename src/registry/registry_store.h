@@ -26,7 +26,25 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
+
 namespace playsight::registry {
+
+// The store cannot be reached at the moment: PostgreSQL is down, restarting or unreachable, or the
+// connection was lost in the middle of a statement. A fault of the moment, not of the request:
+// the same call may succeed later. what() reads "the model registry URL is unavailable (REASON);
+// retry later". A RegistryStore (and so a ModelRegistry) that threw it has lost its connection and
+// stays unusable: open a new one to retry. If the connection was lost during COMMIT, the change may
+// or may not have been applied (REASON says so); read the store again to know.
+class UnavailableError : public Error {
+ public:
+  UnavailableError(const std::string& url, const std::string& reason, bool maybe_applied = false);
+  // True when the connection was lost while the transaction was committing.
+  bool maybe_applied() const { return maybe_applied_; }
+
+ private:
+  bool maybe_applied_;
+};
 
 // One registered version of a model. Never changed after it is written.
 struct ModelVersion {
@@ -67,13 +85,26 @@ struct AuditEntry {
   std::string comment;  // the reason given, or the deploy file of a sync
 };
 
-// The operations available inside one transaction.
+// Where a deploy starts from (RegistrySession::lock_for_deploy).
+struct DeployStart {
+  bool model_exists = false;
+  std::optional<std::string> content_hash;  // of the version; none: the model has no such version
+  std::optional<int> alias_version;         // where the alias points; none: it does not exist yet
+};
+
+// The operations available inside one transaction. Writes may reach the database only with the
+// next read or the commit (one round trip for several statements); their failure then shows there,
+// and the transaction is rolled back either way.
 class RegistrySession {
  public:
   virtual ~RegistrySession() = default;
 
   // Locks the model against other writers until the transaction ends. False if it does not exist.
   virtual bool lock_model(const std::string& model) = 0;
+  // Locks the model as lock_model does, then reads the version's hash and where the alias points
+  // (after the lock is held, so it sees the last committed move), all in one round trip.
+  virtual DeployStart lock_for_deploy(const std::string& model, int version,
+                                      const std::string& alias) = 0;
   // Creates the model if it does not exist yet, then locks it.
   virtual void create_model(const std::string& model, const std::string& created_at) = 0;
   virtual std::vector<std::string> model_names() = 0;                        // sorted
@@ -105,7 +136,8 @@ class RegistryStore {
 };
 
 // Opens (and on first use creates) the store a URL names. Throws InputError naming the URL when it
-// is malformed, the database cannot be opened or reached, or its schema is newer than this code.
+// is malformed, the database cannot be opened, or its schema is newer than this code;
+// UnavailableError when the PostgreSQL server cannot be reached.
 std::unique_ptr<RegistryStore> open_registry_store(const std::string& url);
 
 // The SQLite database file a URL names, or nullopt for a PostgreSQL URL.

@@ -78,13 +78,14 @@ json json_array(const std::vector<Record>& records) {
   return out;
 }
 
-// work(registry, name) for the model the path names, on a connection of this request's own; the
+// work(registry, name) for the model the path names, on the service's registry connection; the
 // registry's InputErrors (an unknown model) answer 404.
 template <typename Work>
 Reply model_reply(const ServiceState& state, const RouteRequest& request, Work work) {
   return registry_call(404, [&] {
-    registry::ModelRegistry registry = state.models.open_registry();
-    return json_reply(work(registry, request.path.at("name")));
+    return json_reply(state.models.with_registry([&](registry::ModelRegistry& registry) {
+      return work(registry, request.path.at("name"));
+    }));
   });
 }
 
@@ -205,11 +206,12 @@ std::vector<Route> api_routes(ServiceState& state) {
        Access::predict,
        "The registry's models, their versions and aliases.",
        "",
-       {},
+       {503},
        [&state](const RouteRequest&) {
-         registry::ModelRegistry registry = state.models.open_registry();
+         const auto summaries = state.models.with_registry(
+             [](registry::ModelRegistry& registry) { return registry.models(); });
          json out = json::array();
-         for (const registry::ModelSummary& m : registry.models()) {
+         for (const registry::ModelSummary& m : summaries) {
            json aliases = json::object();
            for (const auto& alias : m.aliases) aliases[alias.alias] = alias.version;
            out.push_back({{"model", m.model},
@@ -224,7 +226,7 @@ std::vector<Route> api_routes(ServiceState& state) {
        Access::predict,
        "One model's versions and aliases.",
        "",
-       {404},
+       {404, 503},
        [&state](const RouteRequest& request) {
          return model_reply(state, request,
                             [](registry::ModelRegistry& registry, const std::string& name) {
@@ -238,7 +240,7 @@ std::vector<Route> api_routes(ServiceState& state) {
        Access::predict,
        "The model's audit log (registrations, deploys, rollbacks, syncs), oldest first.",
        "",
-       {404},
+       {404, 503},
        [&state](const RouteRequest& request) {
          return model_reply(
              state, request, [](registry::ModelRegistry& registry, const std::string& name) {
@@ -271,7 +273,7 @@ std::vector<Route> api_routes(ServiceState& state) {
        "Point the alias at a version: the version is loaded first, then the alias moves, then "
        "it serves.",
        R"({"version": N, "comment": "why"})",
-       {400, 404, 422},
+       {400, 404, 422, 503},
        [&state](const RouteRequest& request) {
          const json body = body_object(request, true);
          const auto version = body.find("version");
@@ -289,7 +291,7 @@ std::vector<Route> api_routes(ServiceState& state) {
        Access::deploy,
        "Move the alias back to the version before its last deploy, and serve that.",
        R"({"comment": "why"} (optional))",
-       {400, 404, 422},
+       {400, 404, 422, 503},
        [&state](const RouteRequest& request) {
          const json body = body_object(request, false);
          const std::string& model = request.path.at("name");

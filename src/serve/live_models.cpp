@@ -102,10 +102,31 @@ std::shared_ptr<const ModelSnapshot> LiveModels::load(const registry::ModelVersi
 }
 
 void LiveModels::swap_in(SlotRecord& record, std::shared_ptr<const ModelSnapshot> snapshot) {
+  std::erase_if(record.warm, [&](const auto& warm) { return warm->version == snapshot->version; });
+  record.warm.push_back(snapshot);
+  if (record.warm.size() > kWarmSnapshots) record.warm.erase(record.warm.begin());
   record.slot->swap(std::move(snapshot));
   const std::lock_guard lock(status_mutex_);
   ++record.swaps;
   record.last_error.clear();
+}
+
+std::shared_ptr<const ModelSnapshot> LiveModels::warm_snapshot(const SlotRecord& record,
+                                                               int version,
+                                                               const std::string& content_hash) {
+  for (const auto& warm : record.warm)
+    if (warm->version == version && (content_hash.empty() || warm->content_hash == content_hash))
+      return warm;
+  return nullptr;
+}
+
+std::shared_ptr<const ModelSnapshot> LiveModels::snapshot_of(const SlotRecord& record, int version,
+                                                             const std::string& content_hash) {
+  if (auto warm = warm_snapshot(record, version, content_hash)) return warm;
+  const registry::ModelVersion target = with_registry([&](registry::ModelRegistry& registry) {
+    return registry.version(record.slot->model(), std::to_string(version));
+  });
+  return load(target, record.slot->alias());
 }
 
 void LiveModels::note_failure(SlotRecord& record, const std::string& error) {
@@ -125,7 +146,8 @@ void LiveModels::refresh_slot(SlotRecord& record, registry::ModelRegistry& regis
     record.last_error.clear();
     return;
   }
-  swap_in(record, load(version, slot.alias()));
+  auto next = warm_snapshot(record, version.version, version.content_hash);
+  swap_in(record, next ? std::move(next) : load(version, slot.alias()));
 }
 
 void LiveModels::refresh() {
@@ -167,30 +189,41 @@ void LiveModels::watch() {
 
 registry::AliasMove LiveModels::deploy(const std::string& model, int version,
                                        const std::string& alias, const registry::ChangeNote& note) {
-  registry::ModelRegistry registry = open_registry();
+  const auto move_alias = [&](registry::ModelRegistry& registry) {
+    return registry.deploy(model, version, alias, note);
+  };
   SlotRecord* record = record_of(model, alias);
-  if (!record) return registry.deploy(model, version, alias, note);
+  if (!record) return with_registry(move_alias);
   const std::lock_guard update(record->slot->update_mutex());
-  const registry::ModelVersion target = registry.version(model, std::to_string(version));
-  const auto current = record->slot->current();
-  std::shared_ptr<const ModelSnapshot> next;
-  if (!current || current->version != target.version ||
-      current->content_hash != target.content_hash)
-    next = load(target, alias);
-  const registry::AliasMove move = registry.deploy(model, version, alias, note);
-  if (next) swap_in(*record, std::move(next));
+  // Loaded (or warm) before the alias moves, so that a version that cannot be loaded is refused.
+  std::shared_ptr<const ModelSnapshot> next = snapshot_of(*record, version, "");
+  const registry::AliasMove move = with_registry(move_alias);
+  if (next->content_hash != move.to_content_hash) {
+    // The warm copy is not what the registry now holds under that number (the registry was
+    // replaced under the service): load what it holds; if that fails, as after a rollback.
+    try {
+      next = snapshot_of(*record, version, move.to_content_hash);
+    } catch (const std::exception& error) {
+      note_failure(*record, error.what());
+      return move;
+    }
+  }
+  if (next != record->slot->current()) swap_in(*record, std::move(next));
   return move;
 }
 
 registry::AliasMove LiveModels::rollback(const std::string& model, const std::string& alias,
                                          const registry::ChangeNote& note) {
-  registry::ModelRegistry registry = open_registry();
+  const auto move_alias = [&](registry::ModelRegistry& registry) {
+    return registry.rollback(model, alias, note);
+  };
   SlotRecord* record = record_of(model, alias);
-  if (!record) return registry.rollback(model, alias, note);
+  if (!record) return with_registry(move_alias);
   const std::lock_guard update(record->slot->update_mutex());
-  const registry::AliasMove move = registry.rollback(model, alias, note);
+  const registry::AliasMove move = with_registry(move_alias);
   try {
-    swap_in(*record, load(registry.version(model, std::to_string(move.to_version)), alias));
+    auto next = snapshot_of(*record, move.to_version, move.to_content_hash);
+    if (next != record->slot->current()) swap_in(*record, std::move(next));
   } catch (const std::exception& error) {
     note_failure(*record, error.what());
   }

@@ -15,6 +15,15 @@
 // Updates of one slot are serialised by its update mutex, so an older version is never swapped in
 // after a newer one. A load that fails leaves the slot as it was and is recorded in status().
 //
+// Fast deploys: each slot keeps its last kWarmSnapshots served snapshots (the current one
+// included) loaded, so a deploy or rollback to one of them is one registry write transaction and
+// a swap; only a version not served lately is read and loaded first. (A warm snapshot keeps what
+// its drift monitor observed while it was served before.) The API's registry operations (deploy,
+// rollback, the registry reads of the routes) share one long-lived registry connection, used
+// under a mutex, opened at first use and reopened after the registry was unavailable
+// (registry::UnavailableError, which they pass on; a call that finds the kept connection closed
+// is tried once more on a new one unless it may have committed). The watcher has its own.
+//
 // The drift monitor's reference (monitoring.h) is the --reference feature table, read once at
 // construction and sampled to at most reference_rows rows (every k-th row), from which each
 // loaded version's feature bins and reference predictions are computed when it is loaded.
@@ -84,10 +93,26 @@ class LiveModels {
   registry::AliasMove rollback(const std::string& model, const std::string& alias,
                                const registry::ChangeNote& note);
 
-  // A new connection to the registry, for the caller's thread.
-  registry::ModelRegistry open_registry() const {
-    return registry::ModelRegistry(options_.registry);
+  // work(registry) on the service's registry connection (see the top of this file); returns what
+  // work returns. Holds the connection's mutex throughout: keep work to registry calls.
+  template <typename Work>
+  auto with_registry(Work work) const {
+    const std::lock_guard lock(registry_mutex_);
+    for (int attempt = 1;; ++attempt) {
+      const bool reused = registry_ != nullptr;
+      try {
+        if (!registry_) registry_ = std::make_unique<registry::ModelRegistry>(options_.registry);
+        return work(*registry_);
+      } catch (const registry::UnavailableError& error) {
+        registry_.reset();  // its connection is gone; a new one is opened
+        // A connection that sat idle may have been closed by the server meanwhile (a restart, an
+        // idle timeout): once, on a new connection, unless the change may have been applied.
+        if (!reused || attempt > 1 || error.maybe_applied()) throw;
+      }
+    }
   }
+
+  static constexpr std::size_t kWarmSnapshots = 3;
 
  private:
   struct SlotRecord {
@@ -95,12 +120,20 @@ class LiveModels {
     std::uint64_t swaps = 0;
     std::uint64_t load_failures = 0;
     std::string last_error;
+    // The last kWarmSnapshots snapshots swapped in, oldest first. Guarded by the update mutex.
+    std::vector<std::shared_ptr<const ModelSnapshot>> warm;
   };
 
   std::shared_ptr<const ModelSnapshot> load(const registry::ModelVersion& version,
                                             const std::string& alias) const;
-  // REQUIRES: the slot's update mutex is held.
+  // REQUIRES (these three): the slot's update mutex is held.
   void swap_in(SlotRecord& record, std::shared_ptr<const ModelSnapshot> snapshot);
+  // A warm snapshot of the version (content_hash "" = any), or null.
+  static std::shared_ptr<const ModelSnapshot> warm_snapshot(const SlotRecord& record, int version,
+                                                            const std::string& content_hash);
+  // The version's warm snapshot, else the version read from the registry and loaded.
+  std::shared_ptr<const ModelSnapshot> snapshot_of(const SlotRecord& record, int version,
+                                                   const std::string& content_hash);
   void refresh_slot(SlotRecord& record, registry::ModelRegistry& registry);
   void note_failure(SlotRecord& record, const std::string& error);
   SlotRecord* record_of(const std::string& model, const std::string& alias) const;
@@ -111,6 +144,8 @@ class LiveModels {
   std::vector<std::unique_ptr<SlotRecord>> records_;
   mutable std::mutex status_mutex_;  // guards the counters and errors of records_
 
+  mutable std::mutex registry_mutex_;
+  mutable std::unique_ptr<registry::ModelRegistry> registry_;  // with_registry's connection
   std::unique_ptr<registry::ModelRegistry> watcher_registry_;  // the watcher thread's only
   std::mutex stop_mutex_;
   std::condition_variable stop_signal_;

@@ -29,7 +29,8 @@ std::string status_description(int status) {
       return "The registry refuses the change (unknown version, nothing to roll back to, a "
              "version that cannot be loaded)";
     case 503:
-      return "No version loaded yet";
+      return "No version loaded yet, or the model registry is unavailable (Retry-After says when "
+             "to try again)";
     default:
       return "See the error message";
   }

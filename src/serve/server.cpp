@@ -95,6 +95,10 @@ struct Service::Impl {
       reply = {error.status(), error_body(error.status(), error.what()), "application/json", {}};
     } catch (const InputError& error) {
       reply = {400, error_body(400, error.what()), "application/json", {}};
+    } catch (const registry::UnavailableError& error) {
+      // The registry is down or restarting: predictions go on from the loaded models; the
+      // registry's routes answer 503 until it is back (the next call reconnects).
+      reply = {503, error_body(503, error.what()), "application/json", {{"Retry-After", "1"}}};
     } catch (const std::exception& error) {
       reply = {500,
                error_body(500, std::string("internal error: ") + error.what()),

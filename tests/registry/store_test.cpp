@@ -55,13 +55,19 @@ TEST(RegistryUrl, PlainPathOpensSqliteAndStoresArtifactsBesideIt) {
   EXPECT_TRUE(std::filesystem::exists(temp.file("reg/registry.db")));
 }
 
-TEST(RegistryUrl, UnreachablePostgresIsAnErrorNamingTheUrlWithoutItsPassword) {
-  const std::string message = input_error_of([] {
+TEST(RegistryUrl, UnreachablePostgresIsUnavailableNamingTheUrlWithoutItsPassword) {
+  std::string message = "(no error)";
+  try {
     registry::ModelRegistry({"postgresql://me:secret@127.0.0.1:1/reg", "/tmp/x"});
-  });
-  EXPECT_EQ(message.rfind("postgresql://me:***@127.0.0.1:1/reg: cannot connect to PostgreSQL", 0),
+  } catch (const registry::UnavailableError& error) {
+    message = error.what();
+  }
+  EXPECT_EQ(message.rfind("the model registry postgresql://me:***@127.0.0.1:1/reg is unavailable "
+                          "(cannot connect to PostgreSQL: ",
+                          0),
             0u)
       << message;
+  EXPECT_TRUE(message.ends_with("); retry later")) << message;
   EXPECT_EQ(message.find("secret"), std::string::npos);
 }
 

@@ -1,17 +1,20 @@
 // kill -9 of the real `playsight serve` process while it deploys, for both registry backends: a
-// client thread sends deploys (versions 1, 2, 3 in turn) without pause, the test SIGKILLs the
-// server at a random moment, 20 times, restarting it each time. After each kill the alias must
-// point at a version that exists, and the audit log's last move must agree with it.
-#include <arpa/inet.h>
-#include <netinet/in.h>
+// client thread sends deploys (versions 1, 2, 3 in turn) without pause; in each of 20 rounds the
+// test waits (bounded by an event, whatever the machine's speed) until the server has answered
+// kMinDeploysPerRound deploys of the round, lets a random number of further deploys through, waits
+// a random fraction of a deploy more, and SIGKILLs the server, so that the kill lands at random
+// points of a deploy; then restarts it. After each kill the alias must point at a version that
+// exists, and the audit log's last move must agree with it.
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <random>
 
+#include "../support/free_port.h"
 #include "../support/postgres_server.h"
 #include "serve_test_support.h"
 
@@ -20,19 +23,35 @@ namespace {
 
 enum class Backend { sqlite, postgres };
 
-// A port nobody listens on now. (Not httplib::Server::bind_to_any_port: its socket stays open,
-// and with SO_REUSEPORT it would share the server's connections.)
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), length);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
+constexpr int kRounds = 20;
+constexpr int kMinDeploysPerRound = 2;
+constexpr auto kDeadline = std::chrono::seconds(60);
+
+// Deploys answered in this round, bumped by the deployer thread; the test thread waits on it.
+class AnsweredDeploys {
+ public:
+  void bump() {
+    {
+      const std::lock_guard lock(mutex_);
+      ++count_;
+    }
+    changed_.notify_all();
+  }
+  // True once at least n were answered; false after kDeadline.
+  bool wait_for(int n) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, kDeadline, [&] { return count_ >= n; });
+  }
+  int count() {
+    const std::lock_guard lock(mutex_);
+    return count_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int count_ = 0;
+};
 
 class ServeCrashTest : public ::testing::TestWithParam<Backend> {
  protected:
@@ -98,21 +117,23 @@ class ServeCrashTest : public ::testing::TestWithParam<Backend> {
 
 TEST_P(ServeCrashTest, KillNineDuringDeploysLeavesTheAliasAtAnExistingVersion) {
   std::mt19937 random(20261130);
-  std::uniform_int_distribution<int> pause_ms(20, 200);
+  std::uniform_int_distribution<int> extra_deploys(0, 3);
+  std::uniform_int_distribution<int> pause_us(0, 3000);
   int deploys_answered = 0;
-  for (int kill = 0; kill < 20; ++kill) {
-    const int port = free_port();
+  for (int kill = 0; kill < kRounds; ++kill) {
+    const int port = free_tcp_port();
     const pid_t server = start_server(port);
     httplib::Client http("127.0.0.1", port);
     bool up = false;
-    for (int i = 0; i < 500 && !up; ++i) {
+    for (const auto deadline = std::chrono::steady_clock::now() + kDeadline;
+         !up && std::chrono::steady_clock::now() < deadline;) {
       const auto ready = http.Get("/readyz");
       up = ready && ready->status == 200;
       if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ASSERT_TRUE(up) << "the server did not get ready; its log: " << temp_.file("serve.log");
     std::atomic<bool> stop = false;
-    std::atomic<int> answered = 0;
+    AnsweredDeploys answered;
     std::thread deployer([&] {
       httplib::Client client("127.0.0.1", port);
       client.set_tcp_nodelay(true);
@@ -121,22 +142,29 @@ TEST_P(ServeCrashTest, KillNineDuringDeploysLeavesTheAliasAtAnExistingVersion) {
         const auto result =
             client.Post("/v1/models/spend/aliases/production/deploy",
                         {{"Authorization", "Bearer " + key_}}, body, "application/json");
-        if (result && result->status == 200) ++answered;
+        if (result && result->status == 200) answered.bump();
       }
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms(random)));
+    const int wanted = kMinDeploysPerRound + extra_deploys(random);
+    const bool enough = answered.wait_for(wanted);
+    std::this_thread::sleep_for(std::chrono::microseconds(pause_us(random)));
     ASSERT_EQ(::kill(server, SIGKILL), 0);
     int status = 0;
     ::waitpid(server, &status, 0);
     stop = true;
     deployer.join();
+    ASSERT_TRUE(enough) << "round " << kill << ": " << answered.count() << " of " << wanted
+                        << " deploys answered within 60 s; the log: " << temp_.file("serve.log");
     EXPECT_TRUE(WIFSIGNALED(status)) << "the server ended before the kill";
-    deploys_answered += answered;
+    deploys_answered += answered.count();
+    if (GetParam() == Backend::postgres) {
+      ASSERT_TRUE(wait_until_no_other_session(url_)) << "the killed server's sessions did not end";
+    }
     expect_consistent();
     if (HasFailure()) return;
   }
-  std::printf("20 kills; %d deploys answered before them\n", deploys_answered);
-  EXPECT_GT(deploys_answered, 40) << "the servers hardly deployed: the test tested little";
+  std::printf("%d kills; %d deploys answered before them\n", kRounds, deploys_answered);
+  EXPECT_GE(deploys_answered, kRounds * kMinDeploysPerRound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ServeCrashTest,

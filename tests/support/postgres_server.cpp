@@ -8,11 +8,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace playsight::testing {
@@ -77,28 +79,48 @@ PostgresServer::PostgresServer() : bin_folder_(find_bin_folder()) {
   run(bin_folder_ + "/initdb -D " + folder_ + "/data -A trust -U playsight -E UTF8 --no-sync > " +
       folder_ + "/initdb.log 2>&1");
   for (int attempt = 0; attempt < 3 && !started_; ++attempt) {
-    port_ = free_port();
     try {
-      run(bin_folder_ + "/pg_ctl -D " + folder_ + "/data -l " + folder_ + "/server.log -w -t 60" +
-          " -o \"-p " + std::to_string(port_) + " -k " + folder_ +
-          " -c listen_addresses=127.0.0.1 -c fsync=off\" start > /dev/null 2>&1");
-      started_ = true;
+      start_on(free_port());
     } catch (const std::runtime_error&) {
-      if (attempt == 2)
-        throw std::runtime_error("PostgreSQL did not start; its log:\n" +
-                                 tail_of_file(folder_ + "/server.log"));
+      if (attempt == 2) throw;
     }
   }
 }
 
 PostgresServer::~PostgresServer() {
-  if (started_) {
-    const std::string stop = "cd " + folder_ + " && " + run_as_ + bin_folder_ + "/pg_ctl -D " +
-                             folder_ + "/data -m immediate -w stop > /dev/null 2>&1";
-    [[maybe_unused]] const int ignored = std::system(stop.c_str());
-  }
+  if (started_) pg_ctl_stop("immediate");
   std::error_code error;
   std::filesystem::remove_all(folder_, error);
+}
+
+void PostgresServer::start_on(int port) {
+  port_ = port;
+  try {
+    run(bin_folder_ + "/pg_ctl -D " + folder_ + "/data -l " + folder_ + "/server.log -w -t 60" +
+        " -o \"-p " + std::to_string(port_) + " -k " + folder_ +
+        " -c listen_addresses=127.0.0.1 -c fsync=off\" start > /dev/null 2>&1");
+  } catch (const std::runtime_error&) {
+    throw std::runtime_error("PostgreSQL did not start on port " + std::to_string(port_) +
+                             "; its log:\n" + tail_of_file(folder_ + "/server.log"));
+  }
+  started_ = true;
+}
+
+void PostgresServer::pg_ctl_stop(const char* mode) const noexcept {
+  const std::string stop = "cd " + folder_ + " && " + run_as_ + bin_folder_ + "/pg_ctl -D " +
+                           folder_ + "/data -m " + mode + " -w -t 60 stop > /dev/null 2>&1";
+  [[maybe_unused]] const int ignored = std::system(stop.c_str());
+}
+
+void PostgresServer::stop() {
+  if (!started_) throw std::runtime_error("PostgreSQL is not running");
+  run(bin_folder_ + "/pg_ctl -D " + folder_ + "/data -m fast -w -t 60 stop > /dev/null 2>&1");
+  started_ = false;
+}
+
+void PostgresServer::start() {
+  if (started_) throw std::runtime_error("PostgreSQL is already running");
+  start_on(port_);
 }
 
 void PostgresServer::run(const std::string& command) const {
@@ -122,6 +144,24 @@ std::string PostgresServer::url_for_new_database() {
   PQfinish(connection);
   if (!failure.empty()) throw std::runtime_error("cannot create a test database: " + failure);
   return server + "/" + name;
+}
+
+bool wait_until_no_other_session(const std::string& url) {
+  PGconn* connection = PQconnectdb(url.c_str());
+  bool alone = false;
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+       PQstatus(connection) == CONNECTION_OK && !alone &&
+       std::chrono::steady_clock::now() < deadline;) {
+    PGresult* result = PQexec(connection,
+                              "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                              "current_database() AND pid <> pg_backend_pid()");
+    alone =
+        PQresultStatus(result) == PGRES_TUPLES_OK && std::string(PQgetvalue(result, 0, 0)) == "0";
+    PQclear(result);
+    if (!alone) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  PQfinish(connection);
+  return alone;
 }
 
 std::string new_postgres_database_url() {

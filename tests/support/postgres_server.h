@@ -21,8 +21,16 @@ class PostgresServer {
   // Creates an empty database and returns its postgresql:// URL.
   std::string url_for_new_database();
 
+  // A registry outage: stop() shuts the server down (pg_ctl stop -m fast: open connections are
+  // ended) and returns when it is down; start() starts it again on the same port and data folder
+  // and returns when it accepts connections. Both throw std::runtime_error on failure.
+  void stop();
+  void start();
+
  private:
   void run(const std::string& command) const;  // as the server's user; throws on failure
+  void start_on(int port);
+  void pg_ctl_stop(const char* mode) const noexcept;
 
   std::string bin_folder_;
   std::string folder_;
@@ -31,6 +39,12 @@ class PostgresServer {
   int databases_ = 0;
   bool started_ = false;
 };
+
+// Waits until the database of `url` has no session but this check's own, polling every 10 ms for
+// up to 60 s; false then. After a client is killed, its server process still runs what the
+// client had sent (a pipelined COMMIT, say) before it ends: a check that reads in several
+// transactions must wait for that first, or it reads half before and half after that commit.
+bool wait_until_no_other_session(const std::string& url);
 
 // The one server of this test process, started at first use (so that SQLite-only test runs pay
 // nothing) and stopped when the process exits. Forked children must leave with _exit.

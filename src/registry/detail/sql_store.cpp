@@ -5,6 +5,15 @@
 #include "core/error.h"
 
 namespace playsight::registry::detail {
+
+std::vector<std::vector<SqlRow>> SqlConnection::query_all(
+    const std::vector<SqlStatement>& statements) {
+  std::vector<std::vector<SqlRow>> out;
+  for (const SqlStatement& statement : statements)
+    out.push_back(query(statement.sql, statement.params));
+  return out;
+}
+
 namespace {
 
 constexpr const char* kVersionColumns =
@@ -97,6 +106,22 @@ class SqlSession final : public RegistrySession {
     return !sql_.query(statement, {model}).empty();
   }
 
+  DeployStart lock_for_deploy(const std::string& model, int version,
+                              const std::string& alias) override {
+    const std::string lock =
+        "SELECT name FROM models WHERE name = ?" + std::string(sql_.lock_rows_clause());
+    const auto results = sql_.query_all(
+        {{lock, {model}},
+         {"SELECT content_hash FROM versions WHERE model = ? AND version = ?",
+          {model, std::int64_t{version}}},
+         {"SELECT version FROM aliases WHERE model = ? AND alias = ?", {model, alias}}});
+    DeployStart start;
+    start.model_exists = !results[0].empty();
+    if (!results[1].empty()) start.content_hash = text(results[1].front(), 0);
+    if (!results[2].empty()) start.alias_version = integer(results[2].front(), 0);
+    return start;
+  }
+
   void create_model(const std::string& model, const std::string& created_at) override {
     sql_.query("INSERT INTO models (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                {model, created_at});
@@ -128,11 +153,11 @@ class SqlSession final : public RegistrySession {
   }
 
   void insert_version(const ModelVersion& v) override {
-    sql_.query(std::string("INSERT INTO versions (") + kVersionColumns +
-                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-               {v.model, std::int64_t{v.version}, v.content_hash, v.stored_folder, v.source_folder,
-                v.model_spec, v.metrics.dump(), v.training.dump(), v.playsight_version,
-                v.git_commit, v.author, v.created_at, v.comment});
+    sql_.execute_later(std::string("INSERT INTO versions (") + kVersionColumns +
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       {v.model, std::int64_t{v.version}, v.content_hash, v.stored_folder,
+                        v.source_folder, v.model_spec, v.metrics.dump(), v.training.dump(),
+                        v.playsight_version, v.git_commit, v.author, v.created_at, v.comment});
   }
 
   std::vector<AliasState> aliases(const std::string& model) override {
@@ -146,7 +171,7 @@ class SqlSession final : public RegistrySession {
   }
 
   void set_alias(const AliasState& state) override {
-    sql_.query(
+    sql_.execute_later(
         "INSERT INTO aliases (model, alias, version, updated_at) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (model, alias) DO UPDATE SET version = excluded.version,"
         " updated_at = excluded.updated_at",
@@ -154,7 +179,7 @@ class SqlSession final : public RegistrySession {
   }
 
   void append_audit(const AuditEntry& e) override {
-    sql_.query(
+    sql_.execute_later(
         "INSERT INTO audit_log (at, actor, action, model, alias, from_version, to_version, "
         "comment) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         {e.at, e.actor, e.action, e.model, e.alias, optional_value(e.from_version),
