@@ -185,7 +185,8 @@ std::string format_timestamp(Seconds seconds) {
 
 char* write_timestamp(char* out, Seconds seconds) {
   const Days days = floor_div(seconds, kSecondsPerDay);
-  const int in_day = static_cast<int>(seconds - days * kSecondsPerDay);
+  // The remainder taken directly: days * kSecondsPerDay overflows for the earliest instants.
+  const int in_day = static_cast<int>((seconds % kSecondsPerDay + kSecondsPerDay) % kSecondsPerDay);
   const CivilDate date = civil_from_days(days);
   const auto put2 = [&out](int value) {
     *out++ = static_cast<char>('0' + value / 10);

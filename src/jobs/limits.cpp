@@ -54,6 +54,8 @@ std::uint64_t parse_memory(const std::string& text, const std::string& option) {
   else if (!suffix.empty())
     throw InputError(option + " " + quote_for_message(text) + ": expected " + expected);
   if (value <= 0) throw InputError(option + " " + quote_for_message(text) + ": must be positive");
+  if (value * scale >= 18446744073709551616.0)  // 2^64: the cast below would be undefined
+    throw InputError(option + " " + quote_for_message(text) + ": too large");
   return static_cast<std::uint64_t>(value * scale);
 }
 
@@ -77,6 +79,8 @@ std::int64_t parse_duration_ms(const std::string& text, const std::string& optio
     scale = 3600 * 1000;
   else if (!suffix.empty() && suffix != "s")
     throw InputError(option + " " + quote_for_message(text) + ": expected " + expected);
+  if (std::fabs(value * scale) >= 9223372036854775808.0)  // 2^63: the cast would be undefined
+    throw InputError(option + " " + quote_for_message(text) + ": too long");
   const auto milliseconds = static_cast<std::int64_t>(value * scale);
   if (milliseconds <= 0)
     throw InputError(option + " " + quote_for_message(text) + ": must be positive");

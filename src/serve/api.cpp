@@ -1,5 +1,7 @@
 #include "serve/api.h"
 
+#include <cstdint>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "playsight/version.h"
@@ -94,7 +96,7 @@ json body_object(const RouteRequest& request, bool required) {
   json body;
   try {
     body = json::parse(request.body);
-  } catch (const json::parse_error& error) {
+  } catch (const json::exception& error) {  // parse_error, or out_of_range for a huge number
     throw HttpError(400, std::string("the body is not valid JSON: ") + error.what());
   }
   if (!body.is_object()) throw HttpError(400, "expected a JSON object as the body");
@@ -277,7 +279,9 @@ std::vector<Route> api_routes(ServiceState& state) {
        [&state](const RouteRequest& request) {
          const json body = body_object(request, true);
          const auto version = body.find("version");
-         if (version == body.end() || !version->is_number_integer() || version->get<long>() < 1)
+         if (version == body.end() || !version->is_number_integer() ||
+             version->get<std::int64_t>() < 1 ||
+             version->get<std::int64_t>() > std::numeric_limits<int>::max())
            throw HttpError(400, "version: expected an integer >= 1");
          const std::string& model = request.path.at("name");
          const std::string& alias = request.path.at("alias");

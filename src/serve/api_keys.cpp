@@ -83,6 +83,10 @@ ApiKeys ApiKeys::load(const std::filesystem::path& file) {
                  parse_role(entry.at("role").get<std::string>()),
                  entry.at("sha256").get<std::string>(), entry.value("created_at", "")};
       if (key.sha256.size() != 64) throw InputError("sha256 is not 64 hex digits");
+      const auto same_name = [&](const ApiKey& other) { return other.name == key.name; };
+      if (!valid_key_name(key.name) || std::any_of(out.keys_.begin(), out.keys_.end(), same_name))
+        throw InputError("name " + quote_for_message(key.name) +
+                         ": expected a unique name of 1 to 64 of letters, digits, _ . @ -");
       out.keys_.push_back(std::move(key));
     } catch (const std::exception& error) {
       throw InputError(where + ": " + error.what());

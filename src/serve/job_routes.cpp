@@ -24,6 +24,8 @@ struct Caller {
 Caller caller_of(const RouteRequest& request, bool no_auth, const json& body = json::object()) {
   if (request.key) return {request.key->name, allows(request.key->role, Role::admin)};
   if (!no_auth) throw HttpError(401, "no API key");
+  if (body.is_object() && body.contains("user") && !body["user"].is_string())
+    throw HttpError(400, "user: expected the name of the user the job runs for");
   return {body.is_object() ? body.value("user", std::string("anonymous")) : "anonymous", true};
 }
 
@@ -130,6 +132,8 @@ jobs::JobRequest request_of(const json& body, const std::string& user) {
   read_limit(body, "idle", [&](const std::string& text) {
     request.idle_ms = jobs::parse_duration_ms(text, "idle");
   });
+  if (body.contains("interactive") && !body["interactive"].is_boolean())
+    throw HttpError(400, "interactive: expected true or false");
   request.interactive = body.value("interactive", false);
   return request;
 }

@@ -66,8 +66,8 @@ class RequestReader : public nlohmann::json_sax<json> {
   bool number_unsigned(number_unsigned_t value) override {
     return scalar("number", std::to_string(value), static_cast<double>(value));
   }
-  bool number_float(number_float_t value, const string_t&) override {
-    return scalar("number", "", value);
+  bool number_float(number_float_t value, const string_t& text) override {
+    return scalar("number", text, value);
   }
   bool string(string_t& value) override {
     return scalar("string", json(value).dump(), std::nullopt);
@@ -135,6 +135,9 @@ class RequestReader : public nlohmann::json_sax<json> {
             bad_request(where() + ".features." + key_ + ": expected a number or null, got " + type +
                         (text.empty() ? "" : " " + quote_for_message(text)));
         }
+        if (std::fabs(*number) > std::numeric_limits<float>::max())
+          bad_request(where() + ".features." + key_ + ": " + (text.empty() ? "the number" : text) +
+                      " is beyond the range of the model's 32-bit floats (about 3.4e38)");
         input_.features.columns[column->second][row_] = *number;
         seen_[column->second] = true;
         break;
@@ -278,6 +281,7 @@ std::optional<PredictionInput> read_well_formed(std::string_view body,
       ++seen;
       double value = std::numeric_limits<double>::quiet_NaN();
       if (!field.value.is_null() && field.value.get_double().get(value)) return std::nullopt;
+      if (std::fabs(value) > std::numeric_limits<float>::max()) return std::nullopt;
       input.features.columns[column->second][row] = value;
     }
     if (seen != features.size()) return std::nullopt;

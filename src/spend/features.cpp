@@ -225,6 +225,12 @@ bool labels_reachable(const FeatureOptions& options, Seconds latest_event, std::
       note = "not written (--label never)";
       return false;
     case LabelMode::kAuto:
+      if (latest_event == std::numeric_limits<Seconds>::min()) {
+        note =
+            "not written: no event of the logs falls in the observation or label window; "
+            "use --label always to write it anyway";
+        return false;
+      }
       note = reached
                  ? "written: the logs reach " + format_date(options.cutoff + options.label_days - 1)
                  : "not written: the latest event is " + format_timestamp(latest_event) +

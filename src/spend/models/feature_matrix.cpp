@@ -1,6 +1,8 @@
 #include "spend/models/feature_matrix.h"
 
+#include <atomic>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "core/error.h"
@@ -28,14 +30,35 @@ FeatureMatrix::FeatureMatrix(const Table& table, const std::vector<std::string>&
   values_.resize(rows_ * columns.size());
   const std::size_t width = columns.size();
   constexpr std::size_t kBlock = 16384;
+  std::atomic<bool> out_of_range{false};
   parallel_for((rows_ + kBlock - 1) / kBlock, 0, [&](std::size_t b, unsigned) {
+    bool beyond_float = false;
     for (std::size_t r = b * kBlock; r < std::min(rows_, (b + 1) * kBlock); ++r) {
       for (std::size_t c = 0; c < width; ++c) {
         const double value = (*columns[c])[r];  // NaN stays NaN: XGBoost's missing value
+        beyond_float |= std::fabs(value) > std::numeric_limits<float>::max();
         values_[r * width + c] = static_cast<float>(value);
       }
     }
+    if (beyond_float) out_of_range.store(true);
   });
+  // XGBoost refuses infinities; a value beyond float32 is the input's fault, named here (the
+  // first one in row order, whichever worker saw it).
+  if (out_of_range.load()) {
+    for (std::size_t r = 0; r < rows_; ++r) {
+      for (std::size_t c = 0; c < width; ++c) {
+        const double value = (*columns[c])[r];
+        if (!(std::fabs(value) > std::numeric_limits<float>::max())) continue;
+        const std::string row = r < table.keys.size() && !table.keys[r].empty()
+                                    ? table.key_name + " " + quote_for_message(table.keys[r])
+                                    : "row " + std::to_string(r + 1);
+        char text[32];
+        std::snprintf(text, sizeof text, "%g", value);
+        throw InputError(row + ": feature '" + features[c] + "' is " + text +
+                         ", beyond the range of the models' 32-bit floats (about 3.4e38)");
+      }
+    }
+  }
 }
 
 FeatureMatrix FeatureMatrix::select(std::span<const std::size_t> rows) const {

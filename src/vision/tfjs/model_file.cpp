@@ -1,18 +1,56 @@
 #include "vision/tfjs/model_file.h"
 
 #include <array>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "core/error.h"
 
 namespace playsight::vision::tfjs {
 namespace {
 
-// int64 values arrive as JSON strings ("3"), sometimes as numbers.
+// int64 values arrive as JSON strings ("3"), sometimes as numbers. Anything else, or a value
+// beyond int64, is an InputError (the callers add where it was).
 std::int64_t json_integer(const nlohmann::json& value) {
-  if (value.is_string()) return std::stoll(value.get<std::string>());
-  return value.get<std::int64_t>();
+  std::int64_t out = 0;
+  if (value.is_string()) {
+    const std::string& text = value.get_ref<const std::string&>();
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+    if (error == std::errc() && end == text.data() + text.size() && !text.empty()) return out;
+  } else if (value.is_number_integer() &&
+             (!value.is_number_unsigned() ||
+              value.get<std::uint64_t>() <= std::numeric_limits<std::int64_t>::max())) {
+    return value.get<std::int64_t>();
+  }
+  throw InputError("expected an integer (int64), got " + quote_for_message(value.dump()));
+}
+
+// Runs read(attribute) for the node's attribute `key`; a value of the wrong JSON type is an
+// InputError naming the node and the attribute (op translators call these on any model.json).
+template <class Read>
+auto read_attribute(const GraphNode& node, const std::string& key, Read read) {
+  try {
+    return read();
+  } catch (const nlohmann::json::exception& error) {
+    throw InputError("node '" + node.name + "' (op " + node.op + "): attribute '" + key +
+                     "': " + error.what());
+  } catch (const InputError& error) {
+    throw InputError("node '" + node.name + "' (op " + node.op + "): attribute '" + key +
+                     "': " + error.what());
+  }
+}
+
+// Weights are at most 2^31 values: anything larger is a corrupt manifest (and would overflow).
+void check_weight_shape(const WeightSpec& weight) {
+  std::int64_t count = 1;
+  for (const std::int64_t dim : weight.shape) {
+    if (dim < 0 || (dim > 0 && count > (std::int64_t{1} << 31) / dim))
+      throw InputError("weight '" + weight.name +
+                       "': expected a shape of non-negative sizes of at most 2^31 values in all");
+    count *= dim;
+  }
 }
 
 const nlohmann::json* find_attribute(const nlohmann::json& attributes, const std::string& key) {
@@ -50,54 +88,71 @@ DataType parse_data_type(const std::string& name) {
 }
 
 std::int64_t GraphNode::integer(const std::string& key, std::int64_t fallback) const {
-  const auto* value = find_attribute(attributes, key);
-  return value && value->contains("i") ? json_integer((*value)["i"]) : fallback;
+  return read_attribute(*this, key, [&] {
+    const auto* value = find_attribute(attributes, key);
+    return value && value->contains("i") ? json_integer((*value)["i"]) : fallback;
+  });
 }
 
 std::vector<std::int64_t> GraphNode::integers(const std::string& key) const {
-  std::vector<std::int64_t> values;
-  const auto* value = find_attribute(attributes, key);
-  if (value && value->contains("list") && (*value)["list"].contains("i")) {
-    for (const auto& item : (*value)["list"]["i"]) values.push_back(json_integer(item));
-  }
-  return values;
+  return read_attribute(*this, key, [&] {
+    std::vector<std::int64_t> values;
+    const auto* value = find_attribute(attributes, key);
+    if (value && value->contains("list") && (*value)["list"].contains("i")) {
+      for (const auto& item : (*value)["list"]["i"]) values.push_back(json_integer(item));
+    }
+    return values;
+  });
 }
 
 float GraphNode::number(const std::string& key, float fallback) const {
-  const auto* value = find_attribute(attributes, key);
-  return value && value->contains("f") ? (*value)["f"].get<float>() : fallback;
+  return read_attribute(*this, key, [&] {
+    const auto* value = find_attribute(attributes, key);
+    return value && value->contains("f") ? (*value)["f"].get<float>() : fallback;
+  });
 }
 
 bool GraphNode::flag(const std::string& key, bool fallback) const {
-  const auto* value = find_attribute(attributes, key);
-  return value && value->contains("b") ? (*value)["b"].get<bool>() : fallback;
+  return read_attribute(*this, key, [&] {
+    const auto* value = find_attribute(attributes, key);
+    return value && value->contains("b") ? (*value)["b"].get<bool>() : fallback;
+  });
 }
 
 std::string GraphNode::text(const std::string& key, const std::string& fallback) const {
-  const auto* value = find_attribute(attributes, key);
-  return value && value->contains("s") ? decode_base64((*value)["s"].get<std::string>()) : fallback;
+  return read_attribute(*this, key, [&] {
+    const auto* value = find_attribute(attributes, key);
+    return value && value->contains("s") ? decode_base64((*value)["s"].get<std::string>())
+                                         : fallback;
+  });
 }
 
 std::vector<std::string> GraphNode::texts(const std::string& key) const {
-  std::vector<std::string> values;
-  const auto* value = find_attribute(attributes, key);
-  if (value && value->contains("list") && (*value)["list"].contains("s")) {
-    for (const auto& item : (*value)["list"]["s"])
-      values.push_back(decode_base64(item.get<std::string>()));
-  }
-  return values;
+  return read_attribute(*this, key, [&] {
+    std::vector<std::string> values;
+    const auto* value = find_attribute(attributes, key);
+    if (value && value->contains("list") && (*value)["list"].contains("s")) {
+      for (const auto& item : (*value)["list"]["s"])
+        values.push_back(decode_base64(item.get<std::string>()));
+    }
+    return values;
+  });
 }
 
 DataType GraphNode::data_type(const std::string& key) const {
-  const auto* value = find_attribute(attributes, key);
-  return value && value->contains("type") ? parse_data_type((*value)["type"].get<std::string>())
-                                          : DataType::kUnknown;
+  return read_attribute(*this, key, [&] {
+    const auto* value = find_attribute(attributes, key);
+    return value && value->contains("type") ? parse_data_type((*value)["type"].get<std::string>())
+                                            : DataType::kUnknown;
+  });
 }
 
 std::vector<std::int64_t> GraphNode::shape(const std::string& key) const {
-  const auto* value = find_attribute(attributes, key);
-  return value && value->contains("shape") ? read_shape((*value)["shape"])
-                                           : std::vector<std::int64_t>{};
+  return read_attribute(*this, key, [&] {
+    const auto* value = find_attribute(attributes, key);
+    return value && value->contains("shape") ? read_shape((*value)["shape"])
+                                             : std::vector<std::int64_t>{};
+  });
 }
 
 std::string decode_base64(const std::string& text) {
@@ -128,7 +183,11 @@ std::pair<std::string, int> split_tensor_name(const std::string& tensor) {
   const std::string index = tensor.substr(colon + 1);
   if (index.empty() || index.find_first_not_of("0123456789") != std::string::npos)
     return {tensor, 0};
-  return {tensor.substr(0, colon), std::stoi(index)};
+  int output = 0;
+  const auto [end, error] = std::from_chars(index.data(), index.data() + index.size(), output);
+  if (error != std::errc() || end != index.data() + index.size())
+    throw InputError("tensor " + quote_for_message(tensor) + ": output index out of range");
+  return {tensor.substr(0, colon), output};
 }
 
 ModelFile read_model_file(const std::string& path) {
@@ -171,6 +230,7 @@ ModelFile read_model_file(const std::string& path) {
         weight.name = spec.at("name").get<std::string>();
         weight.dtype = parse_data_type(spec.at("dtype").get<std::string>());
         for (const auto& dim : spec.at("shape")) weight.shape.push_back(json_integer(dim));
+        check_weight_shape(weight);
         weight.quantization = parse_quantization(spec);
         if (weight.quantization == Quantization::kUint8 ||
             weight.quantization == Quantization::kUint16) {
@@ -183,8 +243,8 @@ ModelFile read_model_file(const std::string& path) {
     }
   } catch (const nlohmann::json::exception& error) {
     throw InputError(path + ": malformed model.json (" + error.what() + ")");
-  } catch (const std::invalid_argument&) {
-    throw InputError(path + ": malformed model.json (an integer field is not a number)");
+  } catch (const InputError& error) {
+    throw InputError(path + ": malformed model.json (" + error.what() + ")");
   }
   return model;
 }
