@@ -1,16 +1,30 @@
 #pragma once
 // API keys and their roles. A key is a random secret ("psk_" and 48 hex digits) handed out once by
-// `playsight serve keys add NAME --role ROLE`; the keys file keeps only its SHA-256, its name,
-// role and creation time, so a stolen keys file reveals no key. Roles, each allowing what the ones
-// before it allow:
+// `playsight serve keys add NAME --role ROLE`; the keys file keeps only a salted hash of it, its
+// name, role and creation time, so a stolen keys file reveals no key. Roles, each allowing what
+// the ones before it allow:
 //
 //   predict   read the models and the monitoring, ask for predictions
 //   deploy    also deploy and roll back aliases
 //   admin     also list the keys (names and roles) and reset the drift monitoring
 //
-// The keys file is JSON: {"keys": [{"name", "role", "sha256", "created_at"}, ...]}. Key names are
-// 1 to 64 of [A-Za-z0-9_.@-] and unique. ApiKeys is not synchronised: the service loads it once
-// at start and then only reads it.
+// The keys file is JSON: {"keys": [{"name", "role", "salt", "hash", "created_at"}, ...]}, where
+// salt is 16 random bytes (32 hex digits) drawn for that key and hash = SHA-256(salt ||
+// SHA-256(key)) as 64 hex digits, both hashes' inputs taken as the lowercase hex text. Two keys
+// never share a hash even if their texts did, and a precomputed table of key hashes is of no use.
+// The inner SHA-256 is what files written before salting kept ("sha256": SHA-256(key)); such
+// entries are migrated when the file is loaded (a salt drawn, the hash computed from the old
+// digest, no key needed) and written in the new form by the next save(); migrated() counts them.
+//
+// Why one fast hash suffices: a key is 192 random bits, not a password a person chose. Slow hashes
+// (bcrypt, scrypt, Argon2) exist to make guessing a low-entropy secret from its hash expensive;
+// guessing one of 2^192 keys is out of reach at any hashing speed, so the salt only has to make
+// each entry unique. find() compares with CRYPTO_memcmp and checks every key, with no early exit,
+// so its time does not depend on which key matched or how much of a hash did.
+//
+// Key names are 1 to 64 of [A-Za-z0-9_.@-] and unique. ApiKeys is not synchronised: the service
+// loads it once at start and then only reads it.
+#include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -32,7 +46,8 @@ inline bool allows(Role held, Role needed) {
 struct ApiKey {
   std::string name;
   Role role = Role::predict;
-  std::string sha256;  // of the key's text, 64 lowercase hex digits
+  std::string salt;  // 32 lowercase hex digits, random per key
+  std::string hash;  // SHA-256(salt || SHA-256(key text)), 64 lowercase hex digits
   std::string created_at;
 };
 
@@ -54,9 +69,12 @@ class ApiKeys {
   std::optional<ApiKey> find(std::string_view key_text) const;
   const std::vector<ApiKey>& keys() const { return keys_; }
   bool empty() const { return keys_.empty(); }
+  // Entries load() found in the old unsalted form (and salted in memory).
+  std::size_t migrated() const { return migrated_; }
 
  private:
   std::vector<ApiKey> keys_;
+  std::size_t migrated_ = 0;
 };
 
 // $PLAYSIGHT_KEYS if set, else ./playsight-registry/keys.json.
