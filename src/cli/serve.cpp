@@ -98,6 +98,12 @@ void run_serve(ServeFlags& flags) {
   std::printf("playsight serve: stopped\n");
 }
 
+void report_migration(const serve::ApiKeys& keys, const std::string& file) {
+  if (keys.migrated() > 0)
+    std::fprintf(stderr, "salted %zu entries of %s that an older version wrote unsalted\n",
+                 keys.migrated(), file.c_str());
+}
+
 void run_keys_add(const ServeFlags& flags) {
   const std::string file = keys_file_of(flags);
   serve::ApiKeys keys = serve::ApiKeys::load(file);
@@ -106,8 +112,9 @@ void run_keys_add(const ServeFlags& flags) {
   std::printf("%s\n", key.c_str());
   std::fprintf(stderr,
                "added the key %s (role %s) to %s; it is shown only now: keep it (the file keeps "
-               "its SHA-256 only)\n",
+               "a salted hash only)\n",
                flags.key_name.c_str(), flags.role.c_str(), file.c_str());
+  report_migration(keys, file);
 }
 
 void run_keys_list(const ServeFlags& flags) {
@@ -115,9 +122,13 @@ void run_keys_list(const ServeFlags& flags) {
   const serve::ApiKeys keys = serve::ApiKeys::load(file);
   if (keys.empty()) std::printf("no keys in %s\n", file.c_str());
   for (const serve::ApiKey& key : keys.keys())
-    std::printf("%-24s %-8s %s  sha256 %s...\n", key.name.c_str(),
-                serve::role_name(key.role).c_str(), key.created_at.c_str(),
-                key.sha256.substr(0, 12).c_str());
+    std::printf("%-24s %-8s %s  hash %s...\n", key.name.c_str(), serve::role_name(key.role).c_str(),
+                key.created_at.c_str(), key.hash.substr(0, 12).c_str());
+  if (keys.migrated() > 0)
+    std::printf(
+        "(%zu entries are in the unsalted form of older versions: the next `keys add` or "
+        "`keys remove` rewrites them salted)\n",
+        keys.migrated());
 }
 
 void run_keys_remove(const ServeFlags& flags) {
@@ -127,6 +138,7 @@ void run_keys_remove(const ServeFlags& flags) {
     throw InputError("no key named " + quote_for_message(flags.key_name) + " in " + file);
   keys.save(file);
   std::printf("removed the key %s from %s\n", flags.key_name.c_str(), file.c_str());
+  report_migration(keys, file);
 }
 
 }  // namespace
