@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <random>
+#include <tuple>
 
 #include "../support/checks.h"
 #include "../support/temp_dir.h"
@@ -175,6 +177,64 @@ TEST(CsvReader, StrictErrorInALaterChunkHasItsTrueLineNumber) {
         error_of([&] { reader.read([](unsigned) { return [](const CsvRow&) {}; }, options); }),
         path + ":" + std::to_string(lines) + ": a quoted field is not closed (missing '\"')");
   }
+}
+
+// The fuzzing finding of issue 18: with skip_bad_rows, malformed quoting (stray quotes after a
+// closing quote or inside an unquoted field) made the chunked read skip other rows than the whole
+// read, because the chunk planner counts quote parity from the file's start while the parser
+// resynchronised at the bad field. Both now end a bad record where the quote parity says.
+TEST(CsvReader, MalformedQuotesSkipTheSameRowsWholeAndInChunks) {
+  TempDir dir;
+  std::mt19937 random(11);
+  std::string text = "id,note,value\n";
+  for (int i = 0; i < 6000; ++i) {
+    text += std::to_string(i) + ",";
+    switch (random() % 40) {
+      case 0:
+        text += "\"a\"b\"c";
+        break;  // three quotes: text after a closing quote
+      case 1:
+        text += "5'11\"";
+        break;  // a quote inside an unquoted field
+      case 2:
+        text += "\"x\"\"y\"z";
+        break;  // an escaped quote, then text after the close
+      case 3:
+        text += "\"ok\r\nfine\"";
+        break;
+      default:
+        text += "plain";
+        break;
+    }
+    text += "," + std::to_string(i % 97) + "\n";
+  }
+  const auto path = dir.write("stray_quotes.csv", text);
+  const auto read = [&](std::size_t chunk_bytes, unsigned threads) {
+    Collected rows;
+    CsvReadOptions options;
+    options.threads = threads;
+    options.chunk_bytes = chunk_bytes;
+    options.skip_bad_rows = true;
+    const CsvReadReport report = read_all(path, {"id", "note", "value"}, rows, options);
+    std::sort(rows.rows.begin(), rows.rows.end());
+    return std::make_tuple(report.rows, report.skipped_rows, rows.rows);
+  };
+  const auto whole = read(std::size_t{1} << 30, 1);
+  EXPECT_GT(std::get<1>(whole), 100u);  // some malformed rows were met
+  EXPECT_GT(std::get<0>(whole), 100u);  // and rows after them were read
+  for (unsigned threads : {1u, 3u}) EXPECT_EQ(read(4096, threads), whole) << threads;
+}
+
+TEST(CsvReader, AQuoteInsideAnUnquotedFieldIsNamed) {
+  TempDir dir;
+  const auto path = dir.write("quote.csv", "id,name\n1,Jo\n2,5'11\"\n3,Al\n");
+  Collected rows;
+  EXPECT_EQ(error_of([&] {
+              read_all(path, {"id", "name"}, rows);
+            }),
+            path +
+                ":3: a '\"' inside an unquoted field (quote the whole field and double the "
+                "quotes in it: \"5'11\"\"\")");
 }
 
 TEST(CsvReader, ParsesNumbers) {

@@ -22,15 +22,7 @@ std::string file_text(const std::filesystem::path& file) {
 
 class JobServiceTest : public ServeTest {
  protected:
-  serve::ServiceOptions job_options() {
-    serve::ServiceOptions options = default_options();
-    jobs::RunnerOptions runner;
-    runner.folder = temp_.file("jobs");
-    runner.poll_interval = std::chrono::milliseconds(50);
-    runner.playsight_binary = PLAYSIGHT_BINARY;
-    options.jobs = runner;
-    return options;
-  }
+  serve::ServiceOptions job_options() const { return job_service_options(); }
 
   json get_json(const std::string& path, const std::string& key) {
     const auto reply = client().Get(path.c_str(), bearer(key));

@@ -131,15 +131,29 @@ class ServeTest : public ::testing::Test {
     return options;
   }
 
+  // default_options() with the job runner on (its folder in the test's temporary folder).
+  serve::ServiceOptions job_service_options() const {
+    serve::ServiceOptions options = default_options();
+    jobs::RunnerOptions runner;
+    runner.folder = temp_.file("jobs");
+    runner.poll_interval = std::chrono::milliseconds(50);
+    runner.playsight_binary = PLAYSIGHT_BINARY;
+    options.jobs = runner;
+    return options;
+  }
+
   void start(const serve::ServiceOptions& options) {
     service_ = std::make_unique<serve::Service>(options);
     port_ = service_->bind();
     thread_ = std::thread([this] { service_->run(); });
-    for (int i = 0; i < 200; ++i) {
+    // Bound by the event (the port answers /healthz), with a deadline generous enough for a
+    // machine whose cores are loaded by other work.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < deadline) {
       if (auto reply = client().Get("/healthz"); reply && reply->status == 200) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    FAIL() << "the service did not come up";
+    FAIL() << "the service did not answer /healthz within 60 s";
   }
   void start() { start(default_options()); }
 

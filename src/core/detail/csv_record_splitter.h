@@ -71,15 +71,25 @@ class CsvRecordSplitter {
             problem = "a quoted field is not closed (missing '\"')";
             break;
           }
-          if (p < end && *p != ',' && *p != '\n' && *p != '\r') {
+          if (p < end && *p == '\r' && (p + 1 == end || p[1] == '\n')) ++p;  // CRLF
+          if (p < end && *p != ',' && *p != '\n') {
             problem = "unexpected text after a closing quote";
+            skip_to_record_end(p, end, line);
+            break;
           }
           field = text;
-          while (p < end && *p != ',' && *p != '\n') ++p;  // keep the next fields aligned
         } else {
           const char* start = p;
           p = find_field_end(p, end);
           const char* field_end = p;
+          if (std::memchr(start, '"', static_cast<std::size_t>(field_end - start))) {
+            problem =
+                "a '\"' inside an unquoted field (quote the whole field and double the quotes "
+                "in it: \"5'11\"\"\")";
+            p = start;
+            skip_to_record_end(p, end, line);
+            break;
+          }
           if (field_end > start && field_end[-1] == '\r' && (p == end || *p == '\n')) --field_end;
           field = std::string_view(start, static_cast<std::size_t>(field_end - start));
         }
@@ -108,6 +118,24 @@ class CsvRecordSplitter {
   }
 
  private:
+  // After a malformed field: moves p past the end of the record, where CsvReader's chunk planner
+  // would put it. The planner decides where records end from the parity of all quotes before a
+  // point (RFC 4180 keeps every quote paired), so here too every quote toggles "inside" and only a
+  // line break outside quotes ends the record; the whole read and the chunked read then skip the
+  // same rows. p starts outside quotes.
+  static void skip_to_record_end(const char*& p, const char* end, std::uint64_t& line) {
+    bool inside = false;
+    while (p < end) {
+      const char c = *p++;
+      if (c == '"') {
+        inside = !inside;
+      } else if (c == '\n') {
+        ++line;
+        if (!inside) return;
+      }
+    }
+  }
+
   // Reads a quoted field starting at p (on the opening quote) into text; false if unclosed.
   static bool read_quoted(const char*& p, const char* end, std::string& text, std::uint64_t& line) {
     text.clear();
