@@ -1,9 +1,11 @@
 #include "postgres_server.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pwd.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -68,16 +70,9 @@ PostgresServer::PostgresServer() : bin_folder_(find_bin_folder()) {
   char pattern[] = "/tmp/playsight-pg-XXXXXX";
   if (!::mkdtemp(pattern)) throw std::runtime_error("cannot create a folder for PostgreSQL");
   folder_ = pattern;
-  if (::geteuid() == 0) {
-    const passwd* user = ::getpwnam("postgres");
-    if (!user)
-      throw std::runtime_error("running as root and there is no user 'postgres' to run the server");
-    if (::chown(folder_.c_str(), user->pw_uid, user->pw_gid) != 0)
-      throw std::runtime_error("cannot give " + folder_ + " to the user postgres");
-    run_as_ = "runuser -u postgres -- ";
-  }
-  run(bin_folder_ + "/initdb -D " + folder_ + "/data -A trust -U playsight -E UTF8 --no-sync > " +
-      folder_ + "/initdb.log 2>&1");
+  give_to_server_user(folder_);
+  if (::geteuid() == 0) run_as_ = "runuser -u postgres -- ";
+  copy_cluster_template();
   for (int attempt = 0; attempt < 3 && !started_; ++attempt) {
     try {
       start_on(free_port());
@@ -85,6 +80,49 @@ PostgresServer::PostgresServer() : bin_folder_(find_bin_folder()) {
       if (attempt == 2) throw;
     }
   }
+}
+
+// initdb takes seconds (more on a loaded machine) and every PostgreSQL test runs in a process of
+// its own, so the cluster is made once per build folder and per PostgreSQL version (under a file
+// lock, as CTest runs tests in parallel) and each server starts from a copy of it.
+void PostgresServer::copy_cluster_template() {
+  const std::string version = std::filesystem::path(bin_folder_).parent_path().filename().string();
+#ifdef PLAYSIGHT_BINARY
+  const std::filesystem::path base =
+      std::filesystem::path(PLAYSIGHT_BINARY).parent_path() / "test-data";
+#else
+  const std::filesystem::path base = std::filesystem::temp_directory_path();
+#endif
+  const std::filesystem::path cluster = base / ("postgres-" + version + "-cluster");
+  std::filesystem::create_directories(base);
+  const std::string lock_path = cluster.string() + ".lock";
+  const int lock = ::open(lock_path.c_str(), O_CREAT | O_RDWR, 0644);
+  if (lock < 0 || ::flock(lock, LOCK_EX) != 0) throw std::runtime_error("cannot lock " + lock_path);
+  try {
+    if (!std::filesystem::exists(cluster / "ready")) {
+      std::filesystem::remove_all(cluster);
+      std::filesystem::create_directories(cluster);
+      give_to_server_user(cluster.string());
+      run(bin_folder_ + "/initdb -D " + cluster.string() +
+          "/data -A trust -U playsight -E UTF8 --no-sync > " + folder_ + "/initdb.log 2>&1");
+      std::ofstream(cluster / "ready") << version << "\n";
+    }
+  } catch (...) {
+    ::close(lock);
+    throw;
+  }
+  ::close(lock);
+  // cp -a keeps the owner (the server's user) and the data folder's mode 0700.
+  run("cp -a " + cluster.string() + "/data " + folder_ + "/data");
+}
+
+void PostgresServer::give_to_server_user(const std::string& folder) const {
+  if (::geteuid() != 0) return;
+  const passwd* user = ::getpwnam("postgres");
+  if (!user)
+    throw std::runtime_error("running as root and there is no user 'postgres' to run the server");
+  if (::chown(folder.c_str(), user->pw_uid, user->pw_gid) != 0)
+    throw std::runtime_error("cannot give " + folder + " to the user postgres");
 }
 
 PostgresServer::~PostgresServer() {

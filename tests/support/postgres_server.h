@@ -1,11 +1,11 @@
 #pragma once
-// A real, throwaway PostgreSQL server for the registry tests: initdb into a fresh folder under the
-// temp dir, started on 127.0.0.1 at a free port (its socket in that folder too), stopped with
-// `pg_ctl stop -m immediate` and removed when the test process ends. PostgreSQL refuses to run as
-// root, so as root the server runs as the user `postgres` (through runuser) and owns its folder.
-// When the server binaries (Debian package postgresql, /usr/lib/postgresql/*/bin) are missing or
-// the server does not start, url_for_new_database throws: the PostgreSQL tests then fail, they do
-// not skip.
+// A real, throwaway PostgreSQL server for the registry tests: a fresh folder under the temp dir
+// holding a copy of a cluster made by initdb once per build folder, started on 127.0.0.1 at a free
+// port (its socket in that folder too), stopped with `pg_ctl stop -m immediate` and removed when
+// the test process ends. PostgreSQL refuses to run as root, so as root the server runs as the user
+// `postgres` (through runuser) and owns its folder. When the server binaries (Debian package
+// postgresql, /usr/lib/postgresql/*/bin) are missing or the server does not start,
+// url_for_new_database throws: the PostgreSQL tests then fail, they do not skip.
 #include <memory>
 #include <string>
 
@@ -31,6 +31,8 @@ class PostgresServer {
   void run(const std::string& command) const;  // as the server's user; throws on failure
   void start_on(int port);
   void pg_ctl_stop(const char* mode) const noexcept;
+  void copy_cluster_template();  // the data folder, copied from a cluster made once
+  void give_to_server_user(const std::string& folder) const;  // chown to postgres when root
 
   std::string bin_folder_;
   std::string folder_;
