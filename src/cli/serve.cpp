@@ -154,6 +154,29 @@ void run_keys_remove(const ServeFlags& flags) {
   report_migration(keys, file);
 }
 
+// The limits on slow, oversized and keyless requests (hostile or broken clients).
+void add_client_limit_options(CLI::App* command, ServeFlags& flags) {
+  const auto declare = [command](const char* name, auto& variable, const char* help) {
+    command->add_option(name, variable, help)->capture_default_str();
+  };
+  declare("--max-header-kb", flags.max_header_kb,
+          "a request's line and headers larger than this get 431");
+  declare("--header-timeout", flags.header_timeout_s,
+          "seconds for a request's line and headers to arrive, from its first byte (from the "
+          "connection's opening for its first request); then 408 and the connection is closed");
+  declare("--body-timeout", flags.body_timeout_s,
+          "seconds for a request's body to arrive after its headers; then 408 and the connection "
+          "is closed");
+  declare("--max-connections", flags.options.max_connections,
+          "client connections open at once; one more closes the one that has waited longest for "
+          "its request");
+  declare("--key-failures", flags.options.key_failures.failures,
+          "requests with a missing or unknown API key per client address and window answered "
+          "401; the address's further ones get 429 (0: no limit)");
+  declare("--key-failure-window", flags.key_failure_window_s,
+          "seconds of that window, from the address's first such request");
+}
+
 }  // namespace
 
 void add_serve_command(CLI::App& app) {
@@ -222,35 +245,7 @@ void add_serve_command(CLI::App& app) {
       ->add_option("--max-body-mb", flags->max_body_mb,
                    "larger request bodies get 413, before they are read")
       ->capture_default_str();
-  command
-      ->add_option("--max-header-kb", flags->max_header_kb,
-                   "a request's line and headers larger than this get 431")
-      ->capture_default_str();
-  command
-      ->add_option("--header-timeout", flags->header_timeout_s,
-                   "seconds for a request's line and headers to arrive, from its first byte (from "
-                   "the connection's opening for its first request); then 408 and the "
-                   "connection is closed")
-      ->capture_default_str();
-  command
-      ->add_option("--body-timeout", flags->body_timeout_s,
-                   "seconds for a request's body to arrive after its headers; then 408 and the "
-                   "connection is closed")
-      ->capture_default_str();
-  command
-      ->add_option("--max-connections", options.max_connections,
-                   "client connections open at once; one more closes the one that has waited "
-                   "longest for its request")
-      ->capture_default_str();
-  command
-      ->add_option("--key-failures", options.key_failures.failures,
-                   "requests with a missing or unknown API key per client address and window "
-                   "answered 401; the address's further ones get 429 (0: no limit)")
-      ->capture_default_str();
-  command
-      ->add_option("--key-failure-window", flags->key_failure_window_s,
-                   "seconds of that window, from the address's first such request")
-      ->capture_default_str();
+  add_client_limit_options(command, *flags);
   command->add_option("--max-players", options.max_players, "players per prediction request")
       ->capture_default_str();
 

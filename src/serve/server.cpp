@@ -328,6 +328,8 @@ void Service::run() {
   if (impl_->jobs) impl_->jobs->start();
   impl_->sampler = std::thread([this] { impl_->sample_history(); });
   impl_->server.listen_after_bind();
+  // Every connection is closed now: no refusal can come after this summary of the windows.
+  impl_->key_failures.close_all();
 }
 
 void Service::stop() {

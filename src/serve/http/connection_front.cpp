@@ -49,6 +49,7 @@ void ConnectionFront::admit(int socket) {
     const std::lock_guard lock(mutex_);
     if (stopping_) return;
     incoming_.push_back({std::move(connection), Handover::accepted});
+    ++not_yet_taken_;
   }
   wake();
 }
@@ -140,6 +141,7 @@ void ConnectionFront::take(std::unique_ptr<Connection> owned, Handover handover,
     return;
   }
   if (handover == Handover::accepted) {
+    --not_yet_taken_;
     set_deadline(connection, now + limits_.header_timeout);
     if (!make_room(connection)) {
       events_.cut("connection_limit");
@@ -160,7 +162,9 @@ void ConnectionFront::take(std::unique_ptr<Connection> owned, Handover handover,
 // Closes held connections, the one that has waited longest for its request first (draining and
 // idle ones before those midway through a head), until `newcomer` fits; false if it cannot.
 bool ConnectionFront::make_room(const Connection& newcomer) {
-  while (open_ > limits_.max_connections) {
+  // Connections accepted after the newcomer wait their turn (not open yet, here); those closed in
+  // this pass are destroyed at its end (no longer open, here).
+  while (open_ - not_yet_taken_ - closed_.size() > limits_.max_connections) {
     Connection* victim = nullptr;
     auto rank = [](const Connection& c) {
       const int kind = c.draining ? 0 : (c.received.empty() && c.requests > 0 ? 1 : 2);

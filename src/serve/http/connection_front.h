@@ -65,7 +65,6 @@ class ConnectionFront {
 
   // Connections open now, including those with workers.
   std::size_t open_connections() const { return open_; }
-  std::atomic<std::size_t>& open_counter() { return open_; }
 
  private:
   enum class Handover { accepted, resumed, refused };
@@ -93,6 +92,7 @@ class ConnectionFront {
   const ConnectionLimits limits_;
   const FrontEvents events_;
   std::atomic<std::size_t> open_ = 0;
+  std::atomic<std::size_t> not_yet_taken_ = 0;  // accepted, still in incoming_
   int epoll_ = -1;
   int wakeup_ = -1;  // eventfd
   std::thread thread_;
