@@ -171,8 +171,8 @@ void ServeHostileClients::slow_loris(std::size_t slow_count) {
   };
   std::vector<Slow> slow(slow_count);
   for (Slow& s : slow) {
+    s.opened = Clock::now();  // before connecting: the server's clock cannot start earlier
     s.connection = std::make_unique<RawConnection>(port);
-    s.opened = Clock::now();
     s.sent = s.connection->send(request.substr(0, 1)) ? 1 : 0;
   }
   GoodClient good(port, "127.0.0.1", whoami());

@@ -52,6 +52,7 @@ struct Connection {
   std::size_t head_length = 0;      // of the request at the start of `received`, once complete
   RequestHead head;                 // that request's, once complete
   std::uint64_t requests = 0;       // requests served on it so far
+  std::uint64_t number = 0;         // in the order the front accepted connections
   Clock::time_point waiting_since;  // when the front last took it
   Clock::time_point deadline;       // when the front closes it if nothing else happened
   bool draining = false;            // refused: what arrives is discarded until EOF or deadline

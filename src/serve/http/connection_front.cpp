@@ -142,6 +142,7 @@ void ConnectionFront::take(std::unique_ptr<Connection> owned, Handover handover,
   }
   if (handover == Handover::accepted) {
     --not_yet_taken_;
+    connection.number = ++accepted_;
     set_deadline(connection, now + limits_.header_timeout);
     if (!make_room(connection)) {
       events_.cut("connection_limit");
@@ -168,7 +169,7 @@ bool ConnectionFront::make_room(const Connection& newcomer) {
     Connection* victim = nullptr;
     auto rank = [](const Connection& c) {
       const int kind = c.draining ? 0 : (c.received.empty() && c.requests > 0 ? 1 : 2);
-      return std::make_tuple(kind, c.waiting_since);
+      return std::make_tuple(kind, c.waiting_since, c.number);
     };
     for (const auto& [pointer, owned] : held_)
       if (pointer != &newcomer && (victim == nullptr || rank(*pointer) < rank(*victim)))

@@ -21,7 +21,7 @@
 // Thread-safe: admit, resume and linger may be called from any thread; events are called from
 // the front's thread. A connection handed to the front after stop() is closed.
 #include <atomic>
-#include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -106,6 +106,7 @@ class ConnectionFront {
   std::unordered_map<Connection*, std::unique_ptr<Connection>> held_;
   std::set<std::pair<Clock::time_point, Connection*>> deadlines_;
   std::vector<std::unique_ptr<Connection>> closed_;
+  std::uint64_t accepted_ = 0;
 };
 
 }  // namespace playsight::serve::http
