@@ -213,7 +213,7 @@ void ServeHostileClients::slow_loris(std::size_t slow_count) {
   EXPECT_EQ(good.answered(), good.sent()) << good.failures().front();
   EXPECT_GT(good.answered(), 0u);
   std::printf(
-      "slow-loris: %zu slow connections (1 byte/s, 16 workers), all answered 408 and closed "
+      "slow-loris: %zu slow connection(s) (1 byte/s, 16 workers), all answered 408 and closed "
       "%.2f to %.2f s after opening (--header-timeout 3); %zu good requests on fresh "
       "connections meanwhile, all 200, %s\n",
       slow.size(), first_close, last_close, good.sent(), good.latency().c_str());
