@@ -78,6 +78,9 @@ TEST_F(ServeConnectionLimits, AHeadOverTheLimitGets431) {
   EXPECT_EQ(status_of(response), 431) << response;
   EXPECT_EQ(json::parse(body_of(response))["error"],
             "the request line and headers are over the limit of 65536 bytes");
+  std::string whole = "GET /healthz HTTP/1.1\r\n";  // complete, and over the limit, at once
+  for (int i = 0; i < 70; ++i) whole += "X-Filler: " + std::string(1000, 'a') + "\r\n";
+  EXPECT_EQ(status_of(exchange(whole + "\r\n")), 431);
 }
 
 TEST_F(ServeConnectionLimits, PipelinedAndKeptAliveRequestsAreAllAnswered) {

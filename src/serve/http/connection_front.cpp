@@ -214,14 +214,15 @@ void ConnectionFront::on_readable(Connection& connection, Clock::time_point now)
 
 void ConnectionFront::examine(Connection& connection, Clock::time_point now) {
   const std::optional<std::size_t> length = request_head_length(connection.received);
-  if (!length) {
-    if (connection.received.size() > limits_.max_header_bytes)
-      refuse(connection, 431,
-             "the request line and headers are over the limit of " +
-                 std::to_string(limits_.max_header_bytes) + " bytes",
-             now);
+  if (length ? *length > limits_.max_header_bytes
+             : connection.received.size() > limits_.max_header_bytes) {
+    refuse(connection, 431,
+           "the request line and headers are over the limit of " +
+               std::to_string(limits_.max_header_bytes) + " bytes",
+           now);
     return;
   }
+  if (!length) return;
   connection.head_length = *length;
   connection.head = parse_request_head(std::string_view(connection.received).substr(0, *length));
   const RequestHead& head = connection.head;
