@@ -85,7 +85,8 @@ struct Service {
               .reports = reports,
               .history = history,
               .jobs = &runner,
-              .no_auth = no_auth} {
+              .no_auth = no_auth,
+              .write_server_metrics = {}} {
     models.refresh();
     if (!models.ready()) finding("the service's model did not load");
     routes = serve::api_routes(state);

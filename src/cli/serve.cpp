@@ -26,6 +26,10 @@ struct ServeFlags {
   int poll_ms = 500;
   double monitoring_interval_s = 10;
   double max_body_mb = 8;
+  double max_header_kb = 64;
+  double header_timeout_s = 10;
+  double body_timeout_s = 30;
+  double key_failure_window_s = 60;
   std::string jobs_folder;
   jobs::RunnerOptions runner;
   RunnerFlags runner_flags;
@@ -39,6 +43,11 @@ std::pair<std::string, std::string> parse_served(const std::string& text) {
   return {text.substr(0, colon), text.substr(colon + 1)};
 }
 
+// A flag's seconds as a duration, at least 1 ms.
+std::chrono::milliseconds milliseconds_of(double seconds) {
+  return std::chrono::milliseconds(std::max(1L, std::lround(seconds * 1000)));
+}
+
 std::string keys_file_of(const ServeFlags& flags) {
   return flags.options.keys_file.empty() ? serve::default_keys_file() : flags.options.keys_file;
 }
@@ -49,13 +58,17 @@ void run_serve(ServeFlags& flags) {
   for (const std::string& text : flags.served) options.models.served.push_back(parse_served(text));
   options.models.poll_interval = std::chrono::milliseconds(std::max(10, flags.poll_ms));
   options.max_body_bytes = static_cast<std::size_t>(flags.max_body_mb * 1024 * 1024);
+  options.max_header_bytes = static_cast<std::size_t>(flags.max_header_kb * 1024);
+  options.header_timeout = milliseconds_of(flags.header_timeout_s);
+  options.body_timeout = milliseconds_of(flags.body_timeout_s);
+  options.key_failures.window = milliseconds_of(flags.key_failure_window_s);
   if (!flags.jobs_folder.empty()) {
     options.jobs = flags.runner;
     options.jobs->folder = flags.jobs_folder;
     apply_runner_flags(*options.jobs, flags.runner_flags);
   }
   options.monitoring_interval =
-      std::chrono::milliseconds(std::max(100L, std::lround(flags.monitoring_interval_s * 1000)));
+      std::max(std::chrono::milliseconds(100), milliseconds_of(flags.monitoring_interval_s));
   // SIGINT and SIGTERM are taken by a thread that stops the server; block them everywhere else
   // (threads started from here on inherit the mask).
   sigset_t stop_signals;
@@ -141,6 +154,29 @@ void run_keys_remove(const ServeFlags& flags) {
   report_migration(keys, file);
 }
 
+// The limits on slow, oversized and keyless requests (hostile or broken clients).
+void add_client_limit_options(CLI::App* command, ServeFlags& flags) {
+  const auto declare = [command](const char* name, auto& variable, const char* help) {
+    command->add_option(name, variable, help)->capture_default_str();
+  };
+  declare("--max-header-kb", flags.max_header_kb,
+          "a request's line and headers larger than this get 431");
+  declare("--header-timeout", flags.header_timeout_s,
+          "seconds for a request's line and headers to arrive, from its first byte (from the "
+          "connection's opening for its first request); then 408 and the connection is closed");
+  declare("--body-timeout", flags.body_timeout_s,
+          "seconds for a request's body to arrive after its headers; then 408 and the connection "
+          "is closed");
+  declare("--max-connections", flags.options.max_connections,
+          "client connections open at once; one more closes the one that has waited longest for "
+          "its request");
+  declare("--key-failures", flags.options.key_failures.failures,
+          "requests with a missing or unknown API key per client address and window answered "
+          "401; the address's further ones get 429 (0: no limit)");
+  declare("--key-failure-window", flags.key_failure_window_s,
+          "seconds of that window, from the address's first such request");
+}
+
 }  // namespace
 
 void add_serve_command(CLI::App& app) {
@@ -198,14 +234,18 @@ void add_serve_command(CLI::App& app) {
       ->capture_default_str();
   command
       ->add_option("--threads", options.http_threads,
-                   "HTTP worker threads (each open connection holds one)")
+                   "HTTP worker threads: requests served at once (a connection waiting for its "
+                   "request holds none)")
       ->capture_default_str();
   command
       ->add_option("--model-threads", options.models.model_threads,
                    "XGBoost threads per prediction request")
       ->capture_default_str();
-  command->add_option("--max-body-mb", flags->max_body_mb, "larger request bodies get 413")
+  command
+      ->add_option("--max-body-mb", flags->max_body_mb,
+                   "larger request bodies get 413, before they are read")
       ->capture_default_str();
+  add_client_limit_options(command, *flags);
   command->add_option("--max-players", options.max_players, "players per prediction request")
       ->capture_default_str();
 

@@ -352,6 +352,7 @@ std::vector<Route> api_routes(ServiceState& state) {
 std::string metrics_text(const ServiceState& state) {
   std::string out;
   state.requests.write(out);
+  if (state.write_server_metrics) state.write_server_metrics(out);
   write_family(out, "playsight_predictions_total", "counter",
                "Players predicted, by model, alias and the version that predicted them.",
                state.players_predicted.samples());

@@ -30,6 +30,7 @@
 // Predictions and the alias endpoint answer with the headers X-Model-Name, X-Model-Alias,
 // X-Model-Version and X-Model-Content-Hash of the version that computed them.
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -53,6 +54,8 @@ struct ServiceState {
   const MonitoringHistory& history;
   jobs::JobRunner* jobs = nullptr;  // the job endpoints (job_routes.h) when set
   bool no_auth = false;
+  // Appends the HTTP server's own families (connections, key refusals) to /metrics, if set.
+  std::function<void(std::string& out)> write_server_metrics;
 };
 
 std::vector<Route> api_routes(ServiceState& state);
@@ -61,7 +64,8 @@ std::vector<Route> console_routes(ServiceState& state);
 // The drift monitors' readings now, one per served alias (for the monitoring history).
 std::vector<DriftSample> drift_samples(const LiveModels& models);
 
-// /metrics: the request families, then the models' and the drift monitors' gauges.
+// /metrics: the request families, the server's (write_server_metrics), then the models' and the
+// drift monitors' gauges.
 std::string metrics_text(const ServiceState& state);
 
 }  // namespace playsight::serve

@@ -1,10 +1,14 @@
 #pragma once
 // HttpError: a request the service refuses, with the HTTP status to answer it with (400 bad
 // body, 401 no or unknown API key, 403 a key without the role, 404 unknown model or alias, 413 a
-// body over the size limit, 422 a deploy the registry refuses) and a message that names the
-// input at fault. The server answers it as {"error": message, "status": status}; any other
-// InputError becomes a 400 and anything else a 500, so no request brings the service down.
+// body over the size limit, 422 a deploy the registry refuses, 429 too many requests without a
+// valid key) and a message that names the input at fault. The server answers it as
+// {"error": message, "status": status} (error_body); any other InputError becomes a 400 and
+// anything else a 500, so no request brings the service down.
+#include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 
@@ -12,11 +16,21 @@ namespace playsight::serve {
 
 class HttpError : public InputError {
  public:
-  HttpError(int status, const std::string& message) : InputError(message), status_(status) {}
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  HttpError(int status, const std::string& message, Headers headers = {})
+      : InputError(message), status_(status), headers_(std::move(headers)) {}
   int status() const { return status_; }
+  // Headers the answer carries besides the body (Retry-After, say).
+  const Headers& headers() const { return headers_; }
 
  private:
   int status_;
+  Headers headers_;
 };
+
+// The JSON body of every error answer: {"error": message, "status": status}.
+inline std::string error_body(int status, const std::string& message) {
+  return nlohmann::json{{"error", message}, {"status", status}}.dump();
+}
 
 }  // namespace playsight::serve

@@ -28,6 +28,9 @@ std::string status_description(int status) {
     case 422:
       return "The registry refuses the change (unknown version, nothing to roll back to, a "
              "version that cannot be loaded)";
+    case 429:
+      return "Too many requests without a valid API key from this client address (Retry-After "
+             "says when to try again; requests with a valid key are served)";
     case 503:
       return "No version loaded yet, or the model registry is unavailable (Retry-After says when "
              "to try again)";
@@ -115,7 +118,7 @@ nlohmann::json openapi_document(const std::vector<Route>& routes, const std::str
           {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
     operation["responses"]["200"] = {{"description", "OK"}};
     std::vector<int> statuses = route.statuses;
-    if (route.access != Access::open) statuses.insert(statuses.end(), {401, 403});
+    if (route.access != Access::open) statuses.insert(statuses.end(), {401, 403, 429});
     std::sort(statuses.begin(), statuses.end());
     statuses.erase(std::unique(statuses.begin(), statuses.end()), statuses.end());
     for (int status : statuses)

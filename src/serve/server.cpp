@@ -4,14 +4,17 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <thread>
 
+#include "core/time.h"
 #include "playsight/chart_js.h"
 #include "serve/api.h"
+#include "serve/http/http_server.h"
 #include "serve/http_error.h"
 
 namespace playsight::serve {
@@ -36,15 +39,26 @@ std::string path_pattern(const std::string& path, std::vector<std::string>& name
   return out;
 }
 
-std::string error_body(int status, const std::string& message) {
-  return nlohmann::json{{"error", message}, {"status", status}}.dump();
-}
-
 // The key in "Authorization: Bearer KEY" or "X-API-Key: KEY"; "" if neither.
 std::string key_text(const httplib::Request& request) {
   const std::string authorization = request.get_header_value("Authorization");
   if (authorization.starts_with("Bearer ")) return authorization.substr(7);
   return request.get_header_value("X-API-Key");
+}
+
+http::ConnectionLimits connection_limits(const ServiceOptions& options) {
+  http::ConnectionLimits limits;
+  limits.header_timeout = options.header_timeout;
+  limits.body_timeout = options.body_timeout;
+  limits.max_connections = std::max<std::size_t>(1, options.max_connections);
+  limits.max_header_bytes = options.max_header_bytes;
+  limits.max_body_bytes = options.max_body_bytes;
+  return limits;
+}
+
+// The default log: stderr, each line with the UTC time.
+void log_to_stderr(const std::string& line) {
+  std::fprintf(stderr, "%s playsight serve: %s\n", utc_now_iso().c_str(), line.c_str());
 }
 
 }  // namespace
@@ -59,18 +73,68 @@ struct Service::Impl {
         history(std::chrono::duration<double>(options.monitoring_interval).count(),
                 options.monitoring_samples),
         state{models,  keys,    requests,   players_predicted, options.max_players,
-              reports, history, jobs.get(), options.no_auth},
-        routes(api_routes(state)) {}
+              reports, history, jobs.get(), options.no_auth,   {}},
+        routes(api_routes(state)),
+        log(options.log ? options.log : log_to_stderr),
+        key_failures(options.key_failures, log),
+        server(connection_limits(options), options.http_threads,
+               {[this](const std::string& method, int status) {
+                  requests.record("unmatched", method, status, 0);
+                },
+                [this](const std::string& reason) {
+                  connections_cut.add({{"reason", reason}}, 1);
+                }}) {
+    state.write_server_metrics = [this](std::string& out) { write_server_metrics(out); };
+  }
 
-  std::optional<ApiKey> authorize(const Route& route, const httplib::Request& request) const {
-    if (route.access == Access::open || options.no_auth) return std::nullopt;
-    const std::string text = key_text(request);
-    if (text.empty())
+  // The families of the HTTP server and of the key limiter, after the API's (metrics_text).
+  void write_server_metrics(std::string& out) const {
+    write_family(out, "playsight_http_connections_open", "gauge",
+                 "Client connections open now, waiting for a request or being served.",
+                 {{{}, static_cast<double>(server.open_connections())}});
+    write_family(out, "playsight_http_connections_closed_total", "counter",
+                 "Connections the service closed at a limit, by reason: header_timeout, "
+                 "body_timeout, connection_limit.",
+                 connections_cut.samples());
+    write_family(out, "playsight_http_key_refusals_total", "counter",
+                 "Requests refused for their API key, by reason: no_key and unknown_key (401), "
+                 "rate_limited (429).",
+                 key_refusals.samples());
+    write_family(
+        out, "playsight_http_rate_limited_clients", "gauge",
+        "Client addresses whose requests without a valid API key are answered 429 now.",
+        {{{},
+          static_cast<double>(key_failures.limited_addresses(std::chrono::steady_clock::now()))}});
+  }
+
+  // A missing or unknown key: 401, or 429 once the client's address is over its limit.
+  [[noreturn]] void refuse_key(const httplib::Request& request, bool had_key) {
+    const std::optional<int> retry_after =
+        key_failures.refuse(request.remote_addr, std::chrono::steady_clock::now());
+    if (retry_after) {
+      key_refusals.add({{"reason", "rate_limited"}}, 1);
+      throw HttpError(429,
+                      "too many requests without a valid API key from " + request.remote_addr +
+                          " (over " + std::to_string(options.key_failures.failures) +
+                          " in a window): retry after " + std::to_string(*retry_after) + " s",
+                      {{"Retry-After", std::to_string(*retry_after)}});
+    }
+    key_refusals.add({{"reason", had_key ? "unknown_key" : "no_key"}}, 1);
+    if (!had_key)
       throw HttpError(401,
                       "no API key: send the header \"Authorization: Bearer KEY\" (keys come from "
                       "`playsight serve keys add NAME --role ROLE`)");
-    std::optional<ApiKey> key = keys.find(text);
-    if (!key) throw HttpError(401, "unknown API key");
+    throw HttpError(401, "unknown API key");
+  }
+
+  // The key is compared before the limiter is asked, so that a valid key is served whatever its
+  // address did before: only failures are limited (key_failure_limiter.h).
+  std::optional<ApiKey> authorize(const Route& route, const httplib::Request& request) {
+    if (route.access == Access::open || options.no_auth) return std::nullopt;
+    const std::string text = key_text(request);
+    std::optional<ApiKey> key;
+    if (!text.empty()) key = keys.find(text);
+    if (!key) refuse_key(request, !text.empty());
     const Role needed = static_cast<Role>(static_cast<int>(route.access) - 1);
     if (!allows(key->role, needed))
       throw HttpError(403, "the key " + quote_for_message(key->name) + " has the role " +
@@ -92,7 +156,8 @@ struct Service::Impl {
       route_request.body = request.body;
       reply = route.handler(route_request);
     } catch (const HttpError& error) {
-      reply = {error.status(), error_body(error.status(), error.what()), "application/json", {}};
+      reply = {error.status(), error_body(error.status(), error.what()), "application/json",
+               error.headers()};
     } catch (const InputError& error) {
       reply = {400, error_body(400, error.what()), "application/json", {}};
     } catch (const registry::UnavailableError& error) {
@@ -137,6 +202,7 @@ struct Service::Impl {
         break;
       lock.unlock();
       history.close_interval(drift_samples(models));
+      key_failures.close_windows(std::chrono::steady_clock::now());
       lock.lock();
     }
   }
@@ -181,7 +247,8 @@ struct Service::Impl {
                       " bytes (split the request)";
           else if (response.status != 404)
             message =
-                "the request could not be read (malformed HTTP, or a POST without Content-Length)";
+                "the request could not be read (malformed HTTP, or a body shorter than its "
+                "Content-Length)";
           response.set_content(error_body(response.status, message), "application/json");
           requests.record("unmatched", request.method, response.status, 0);
           return httplib::Server::HandlerResponse::Handled;
@@ -209,7 +276,11 @@ struct Service::Impl {
   MonitoringHistory history;
   ServiceState state;
   std::vector<Route> routes;
-  httplib::Server server;
+  std::function<void(const std::string&)> log;
+  KeyFailureLimiter key_failures;
+  CounterFamily key_refusals;     // by reason
+  CounterFamily connections_cut;  // by reason
+  http::HttpServer server;
   std::mutex sampler_mutex;
   std::condition_variable sampler_signal;
   bool sampler_stopping = false;
@@ -233,15 +304,7 @@ Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::mov
         (impl_->options.keys_file.empty() ? default_keys_file() : impl_->options.keys_file) +
         ": add one with `playsight serve keys add NAME --role admin`, or serve "
         "without access control with --no-auth");
-  httplib::Server& server = impl_->server;
-  const unsigned threads = std::max(1u, impl_->options.http_threads);
-  server.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server.set_payload_max_length(impl_->options.max_body_bytes);
-  server.set_tcp_nodelay(true);
-  server.set_keep_alive_max_count(1000000);
-  server.set_keep_alive_timeout(10);
-  server.set_read_timeout(10);
-  server.set_write_timeout(10);
+  impl_->server.set_keep_alive_max_count(1000000);
   impl_->install_console();
   impl_->install_routes();
   impl_->models.refresh();
@@ -253,14 +316,8 @@ Service::~Service() {
 
 int Service::bind() {
   const ServiceOptions& options = impl_->options;
-  int port = options.port;
-  if (port == 0) {
-    port = impl_->server.bind_to_any_port(options.host);
-    if (port < 0) port = 0;
-  } else if (!impl_->server.bind_to_port(options.host, port)) {
-    port = 0;
-  }
-  if (port == 0)
+  const int port = impl_->server.bind(options.host, options.port);
+  if (port <= 0)
     throw Error("cannot listen on " + options.host + ":" + std::to_string(options.port) +
                 " (in use, or not an address of this machine)");
   return port;
@@ -271,12 +328,15 @@ void Service::run() {
   if (impl_->jobs) impl_->jobs->start();
   impl_->sampler = std::thread([this] { impl_->sample_history(); });
   impl_->server.listen_after_bind();
+  // Every connection is closed now: no refusal can come after this summary of the windows.
+  impl_->key_failures.close_all();
 }
 
 void Service::stop() {
   if (impl_->server.is_running()) impl_->server.stop();
   if (impl_->jobs) impl_->jobs->stop();
   impl_->stop_sampler();
+  impl_->key_failures.close_all();
 }
 
 jobs::JobRunner* Service::jobs() {

@@ -4,7 +4,10 @@
 // against the route's role (api_keys.h), runs the handler, turns an HttpError into its status and
 // any other exception into a 400 (InputError) or 500 (anything else) with the JSON body
 // {"error": message, "status": N}, and records the request in the metrics. Bodies over the size
-// limit get a 413 before any handler runs; unknown paths a 404.
+// limit get a 413 before any handler runs (and before they are read); unknown paths a 404.
+// Requests without a valid API key are counted per client address and, past
+// options.key_failures, answered 429 (key_failure_limiter.h); slow or oversized requests are
+// cut by the connection limits (http/http_server.h).
 //
 // The web console: the static files of web_folder (web/ of the source tree by default, see
 // default_web_folder()) are served under /console/, with Chart.js (built into the binary from
@@ -19,11 +22,13 @@
 // the jobs still running, killed with "the service stopped").
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "jobs/runner.h"
+#include "serve/key_failure_limiter.h"
 #include "serve/live_models.h"
 
 namespace playsight::serve {
@@ -31,11 +36,25 @@ namespace playsight::serve {
 struct ServiceOptions {
   std::string host = "127.0.0.1";
   int port = 8080;                               // 0: any free port (see bind())
-  unsigned http_threads = 16;                    // each keep-alive connection holds one
-  std::size_t max_body_bytes = 8 * 1024 * 1024;  // larger bodies get 413
-  std::size_t max_players = 10000;               // per prediction request
-  std::string keys_file;                         // "" = default_keys_file()
-  bool no_auth = false;                          // serve without API keys (local use)
+  unsigned http_threads = 16;                    // requests served at once
+  std::size_t max_body_bytes = 8 * 1024 * 1024;  // larger bodies get 413, before they are read
+  // Hostile or broken clients (http/http_server.h). A request's line and headers must arrive
+  // within header_timeout of its first byte (of the connection's opening, for the first), its
+  // body within body_timeout after them, else 408 and the connection is closed; at most
+  // max_connections are open (one more closes the one waiting longest for its request); a head
+  // over max_header_bytes gets 431.
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
+  std::size_t max_connections = 512;
+  std::size_t max_header_bytes = 64 * 1024;
+  // Requests with a missing or unknown API key per client address and window before the
+  // address's further ones get 429 (key_failure_limiter.h).
+  KeyFailureLimits key_failures;
+  // Where the service's log lines go, one per call (without newline); none: stderr, with the time.
+  std::function<void(const std::string& line)> log;
+  std::size_t max_players = 10000;  // per prediction request
+  std::string keys_file;            // "" = default_keys_file()
+  bool no_auth = false;             // serve without API keys (local use)
   LiveModelsOptions models;
   // Hosts the job runner of this folder and its endpoints (job_routes.h); none: no jobs.
   std::optional<jobs::RunnerOptions> jobs;

@@ -251,6 +251,7 @@ TEST_F(ServeApiTest, OpenApiListsEveryRouteTheServerAnswers) {
   const json& predict = doc["paths"]["/v1/models/{name}/aliases/{alias}/predict"]["post"];
   EXPECT_EQ(predict["x-playsight-role"], "predict");
   EXPECT_TRUE(predict["responses"].contains("413"));
+  EXPECT_TRUE(predict["responses"].contains("429"));
   EXPECT_EQ(predict["parameters"].size(), 2u);
 }
 
