@@ -58,17 +58,20 @@ struct Correction {
   double operator()(double p) const { return season * map(p); }
 };
 
-// The same recipe one year earlier: its predictions there, calibrated to what happened.
+Correction trend_season_correction(SnapshotCache& snapshots, Days cutoff,
+                                   const PanelForecast& panel, const BacktestOptions& options);
+
+// The same recipe one year earlier: its predictions there, calibrated (level and shape) to what
+// happened. Where the history is too short for it, the trend and season correction.
 Correction year_over_year_correction(SnapshotCache& snapshots, Days cutoff,
-                                     const BacktestModel& model, const BacktestOptions& options) {
+                                     const BacktestModel& model, const PanelForecast& panel,
+                                     const BacktestOptions& options) {
   const Days year_before = cutoff - kYear;
   const PurchaseHistory& history = snapshots.history();
   Correction correction;
   if (training_cutoffs(history, year_before, options.horizon_days, options.training_windows)
           .empty()) {
-    correction.note =
-        "none: the history does not reach a training window before " + format_date(year_before);
-    return correction;
+    return trend_season_correction(snapshots, cutoff, panel, options);
   }
   const PanelForecast past = forecast(snapshots, year_before, model, options);
   correction.map = fit_power_calibration(past.predicted, snapshots.at(year_before).spend_next);
@@ -77,12 +80,13 @@ Correction year_over_year_correction(SnapshotCache& snapshots, Days cutoff,
   return correction;
 }
 
-// The latest training window's calibration (the level and shape the pooled windows miss), times
+// The latest training window's actual / predicted total (the level the pooled windows miss), times
 // the step of existing customers' spend from that window to the horizon one year before.
 Correction trend_season_correction(SnapshotCache& snapshots, Days cutoff,
                                    const PanelForecast& panel, const BacktestOptions& options) {
   Correction correction;
-  correction.map = fit_power_calibration(panel.latest_predicted, panel.latest_actual);
+  double actual = sum(panel.latest_actual), predicted = sum(panel.latest_predicted);
+  if (actual > 0 && predicted > 0) correction.map.scale = actual / predicted;
   correction.note = "trend " + correction.map.describe() + " (latest window " +
                     format_date(panel.training_cutoffs.front()) + ")";
   const Days year_before = cutoff - kYear;
@@ -259,7 +263,7 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
       std::vector<double> predicted = panel.predicted;
       Correction correction;
       if (options.total_correction == TotalCorrection::kYearOverYear) {
-        correction = year_over_year_correction(snapshots, cutoff, model, options);
+        correction = year_over_year_correction(snapshots, cutoff, model, panel, options);
       } else if (options.total_correction == TotalCorrection::kTrendSeason) {
         correction = trend_season_correction(snapshots, cutoff, panel, options);
       }

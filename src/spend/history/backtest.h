@@ -52,11 +52,12 @@ struct BacktestOptions {
   int selection_cutoffs = 2;        // scored before the first evaluated cutoff, for "selected"
   std::vector<std::string> models;  // aliases (see backtest_models()); empty: all
   ReturnsMode returns = ReturnsMode::kGross;
-  TotalCorrection total_correction = TotalCorrection::kTrendSeason;
+  TotalCorrection total_correction = TotalCorrection::kYearOverYear;
   int bootstrap_draws = 200;
   int max_depth = 4;  // of the learnt models' trees
-  double learning_rate = 0.05;
+  double learning_rate = 0.1;
   double min_child_weight = 5;
+  int max_rounds = 200;
   unsigned threads = 0;
   std::uint64_t seed = 42;
 };

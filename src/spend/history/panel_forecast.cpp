@@ -98,6 +98,7 @@ PanelForecast forecast(SnapshotCache& snapshots, Days target, const BacktestMode
   model_options.seed = options.seed;
   model_options.horizon_days = options.horizon_days;
   model_options.max_depth = options.max_depth;
+  model_options.max_rounds = options.max_rounds;
   model_options.learning_rate = options.learning_rate;
   model_options.min_child_weight = options.min_child_weight;
   std::unique_ptr<SpendModel> spend_model =
