@@ -45,6 +45,23 @@ struct CompareFlags {
   int training_windows = 6;
 };
 
+// "30d" -> 30, "39w" -> 273.
+int parse_horizon(const std::string& text) {
+  std::size_t used = 0;
+  int count = 0;
+  try {
+    count = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  const std::string unit = text.substr(used);
+  if (used == 0 || count <= 0 || (unit != "d" && unit != "w")) {
+    throw InputError("--horizon: expected a number of days or weeks like 30d or 39w, got '" + text +
+                     "'");
+  }
+  return unit == "w" ? count * 7 : count;
+}
+
 std::vector<Days> parse_cutoffs(const std::string& list) {
   std::vector<Days> days;
   std::stringstream stream(list);
@@ -90,23 +107,6 @@ void run_backtest(const CompareFlags& flags) {
   std::printf("%s", history::backtest_terminal_table(result).c_str());
   std::printf("report: %s\n        %s\n", files.csv.c_str(), files.json.c_str());
   for (const std::string& html : files.html) std::printf("        %s\n", html.c_str());
-}
-
-// "30d" -> 30, "39w" -> 273.
-int parse_horizon(const std::string& text) {
-  std::size_t used = 0;
-  int count = 0;
-  try {
-    count = std::stoi(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  const std::string unit = text.substr(used);
-  if (used == 0 || count <= 0 || (unit != "d" && unit != "w")) {
-    throw InputError("--horizon: expected a number of days or weeks like 30d or 39w, got '" + text +
-                     "'");
-  }
-  return unit == "w" ? count * 7 : count;
 }
 
 std::vector<std::string> selected_aliases(const std::string& list) {

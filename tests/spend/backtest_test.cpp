@@ -37,7 +37,7 @@ std::string message_of(const std::function<void()>& call) {
 
 TEST(Backtest, HybridBeatsBgNbdOnGiniOnRealPurchases) {
   const PurchaseHistory history = read_purchase_history(kOnlineRetail, online_retail_columns());
-  EXPECT_EQ(history.size(), 5939u);  // 5,942 in the README, 3 of them with returns only
+  EXPECT_EQ(history.size(), 5939u);      // 5,942 in the README, 3 of them with returns only
   EXPECT_EQ(history.purchases, 36851u);  // 36,857 purchase rows, 6 of them of amount 0
   BacktestOptions options;
   options.cutoffs = {parse_date("2011-11-09")};
