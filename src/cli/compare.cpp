@@ -43,6 +43,7 @@ struct CompareFlags {
   std::string returns = "gross";
   std::string total_correction = "year-over-year";
   int training_windows = 6;
+  int season_windows = 3;
 };
 
 // "30d" -> 30, "39w" -> 273.
@@ -87,6 +88,7 @@ void run_backtest(const CompareFlags& flags) {
   options.total_correction =
       history::total_correction_from(flags.total_correction, "--total-correction");
   options.training_windows = flags.training_windows;
+  options.season_windows = flags.season_windows;
   options.threads = flags.model.threads;
   options.seed = flags.model.seed;
   if (!flags.models.empty()) {
@@ -369,6 +371,11 @@ void add_compare_command(CLI::App& app) {
   command
       ->add_option("--training-windows", flags->training_windows,
                    "backtest: earlier windows of one horizon each that a model trains on")
+      ->capture_default_str();
+  command
+      ->add_option("--season-windows", flags->season_windows,
+                   "backtest: windows around the same calendar time one year before that a model "
+                   "also trains on (0: none)")
       ->capture_default_str();
   command->callback([flags] { run_compare(*flags); });
 }

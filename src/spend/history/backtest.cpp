@@ -131,6 +131,9 @@ void validate(const PurchaseHistory& history, const BacktestOptions& options) {
   if (options.training_windows < 1 || options.training_windows > 60)
     throw InputError("--training-windows must be between 1 and 60, got " +
                      std::to_string(options.training_windows));
+  if (options.season_windows < 0 || options.season_windows > 12)
+    throw InputError("--season-windows must be between 0 and 12, got " +
+                     std::to_string(options.season_windows));
   if (options.selection_cutoffs < 0 || options.selection_cutoffs > 12)
     throw InputError("--selection-cutoffs must be between 0 and 12");
   if (options.bootstrap_draws < 0) throw InputError("--bootstrap must be >= 0");

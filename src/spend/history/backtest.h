@@ -49,6 +49,7 @@ struct BacktestOptions {
   int backtest = 3;           // with no cutoffs: this many, H apart, the last ending at the data's
   int horizon_days = 30;
   int training_windows = 6;         // W
+  int season_windows = 3;           // windows around one year before (panel_forecast.h), 0: none
   int selection_cutoffs = 2;        // scored before the first evaluated cutoff, for "selected"
   std::vector<std::string> models;  // aliases (see backtest_models()); empty: all
   ReturnsMode returns = ReturnsMode::kGross;

@@ -1,5 +1,7 @@
 #include "spend/history/panel_forecast.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "spend/features.h"
 #include "spend/models/feature_matrix.h"
@@ -74,6 +76,21 @@ std::vector<Days> training_cutoffs(const PurchaseHistory& history, Days target, 
   return cutoffs;
 }
 
+std::vector<Days> season_cutoffs(const PurchaseHistory& history, Days target, int horizon_days,
+                                 int windows, const std::vector<Days>& regular) {
+  constexpr Days kYear = 365;
+  std::vector<Days> cutoffs;
+  for (int k = 0; static_cast<int>(cutoffs.size()) < windows && k < 2 * windows + 1; ++k) {
+    // 0, -1, +1, -2, +2, ... horizons around one year before.
+    const Days step = (k % 2 == 1 ? -1 : 1) * static_cast<Days>((k + 1) / 2) * horizon_days;
+    const Days cutoff = target - kYear + step;
+    if (cutoff - horizon_days < history.first_day() || cutoff + horizon_days > target) continue;
+    if (std::find(regular.begin(), regular.end(), cutoff) != regular.end()) continue;
+    cutoffs.push_back(cutoff);
+  }
+  return cutoffs;
+}
+
 PanelForecast forecast(SnapshotCache& snapshots, Days target, const BacktestModel& model,
                        const BacktestOptions& options) {
   PanelForecast result;
@@ -86,6 +103,9 @@ PanelForecast forecast(SnapshotCache& snapshots, Days target, const BacktestMode
                      " days of history before it to train on (the history starts " +
                      format_date(snapshots.history().first_day()) + ")");
   }
+  for (const Days cutoff : season_cutoffs(snapshots.history(), target, options.horizon_days,
+                                          options.season_windows, result.training_cutoffs))
+    result.training_cutoffs.push_back(cutoff);
   const Panel panel = stack(snapshots, result.training_cutoffs);
   result.training_rows = panel.y_train.size() + panel.y_valid.size();
   const std::vector<std::string> names =

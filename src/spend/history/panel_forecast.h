@@ -38,9 +38,16 @@ class SnapshotCache {
 std::vector<Days> training_cutoffs(const PurchaseHistory& history, Days target, int horizon_days,
                                    int windows);
 
+// The season windows for `target`: the `windows` cutoffs nearest one year before it (target - 365,
+// then - 365 - H, - 365 + H, - 365 - 2H, ...), those with H days of history before them and whose
+// label ends by `target`, and not among `regular` already. They show the trees the same calendar
+// time's outcome (a Q4 peak, say) that the recent windows cannot.
+std::vector<Days> season_cutoffs(const PurchaseHistory& history, Days target, int horizon_days,
+                                 int windows, const std::vector<Days>& regular);
+
 struct PanelForecast {
-  std::vector<double> predicted;  // one per customer of the snapshot at the target
-  std::vector<Days> training_cutoffs;
+  std::vector<double> predicted;       // one per customer of the snapshot at the target
+  std::vector<Days> training_cutoffs;  // the recent windows, latest first, then the season ones
   std::size_t training_rows = 0;
   // The held-out customers of the latest training window (out of sample): what the interval of
   // the total is bootstrapped from.
