@@ -119,10 +119,15 @@ ModelPredictions predictions_of(const std::string& alias, const std::string& des
   return out;
 }
 
+// What the user is promised, in one number: normalised Gini (ranking) minus decile MAPE (the
+// level of each tenth) minus |total error| (the sum), each on its own natural scale (0 to 1 for
+// a useful model), so that none of the three can be traded away for free.
 double selection_score(const SpendMetrics& metrics) {
   const double gini = std::isfinite(metrics.normalized_gini) ? metrics.normalized_gini : 0;
   const double deciles = std::isfinite(metrics.calibration_error) ? metrics.calibration_error : 1;
-  return gini - deciles;
+  const double total =
+      std::isfinite(metrics.aggregate_error) ? std::fabs(metrics.aggregate_error) : 1;
+  return gini - deciles - total;
 }
 
 void validate(const PurchaseHistory& history, const BacktestOptions& options) {

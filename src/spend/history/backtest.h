@@ -18,9 +18,9 @@
 // 2.5 % and 97.5 % quantiles), applied to the predicted total.
 //
 // "selected" is the model chosen at c by rolling-origin cross-validation: the best mean score
-// (normalised Gini minus decile MAPE) over the earlier scored cutoffs whose horizon ended by c
-// (the selection cutoffs before the first evaluated one, and earlier evaluated ones). The
-// evaluated horizon itself never takes part in choosing.
+// (normalised Gini minus decile MAPE minus |total error|) over the earlier scored cutoffs whose
+// horizon ended by c (the selection cutoffs before the first evaluated one, and earlier evaluated
+// ones). The evaluated horizon itself never takes part in choosing.
 //
 // The rows "bgnbd_gamma_gamma" (BG/NBD x Gamma-Gamma fitted at c on all history) and
 // "zero_model" (predict 0) are always present. Thread-safety: run_backtest is pure.
