@@ -85,8 +85,11 @@ Correction year_over_year_correction(SnapshotCache& snapshots, Days cutoff,
 Correction trend_season_correction(SnapshotCache& snapshots, Days cutoff,
                                    const PanelForecast& panel, const BacktestOptions& options) {
   Correction correction;
-  double actual = sum(panel.latest_actual), predicted = sum(panel.latest_predicted);
-  if (actual > 0 && predicted > 0) correction.map.scale = actual / predicted;
+  correction.map = fit_power_calibration(panel.held_out_predicted, panel.held_out_actual, 10);
+  // The level from every customer of the latest window, under the held-out customers' shape.
+  double actual = sum(panel.latest_actual), mapped = 0;
+  for (double p : panel.latest_predicted) mapped += correction.map(p);
+  if (actual > 0 && mapped > 0) correction.map.scale *= actual / mapped;
   correction.note = "trend " + correction.map.describe() + " (latest window " +
                     format_date(panel.training_cutoffs.front()) + ")";
   const Days year_before = cutoff - kYear;

@@ -4,15 +4,18 @@
 //
 // At an evaluated cutoff c with horizon H, a learnt model is trained on a panel of earlier
 // snapshots (customer_snapshot.h) at c - H, c - 2H, ..., c - W H (W = training_windows; a window
-// needs H days of history before it), whose labels all end by c; 20 % of the customers (by a hash
-// of their id, the same at every cutoff) are held out of training for early stopping. It then
-// predicts every customer of the snapshot at c, and is scored on their spend in [c, c + H).
+// needs H days of history before it) and, where the history reaches, the season windows around
+// one year before (c - 365, c - 365 - H, c - 365 + H: season_windows), all with labels ending by
+// c; 20 % of the customers (by a hash of their id, the same at every cutoff) are held out of
+// training for early stopping. It then predicts every customer of the snapshot at c, and is
+// scored on their spend in [c, c + H).
 //
-// The total: a model trained on earlier windows inherits their season. Where the history reaches
-// one year before c (and the training windows before that), the same recipe is run at c - 365
-// and its error on the total there is the correction ("year-over-year": predictions at c are
-// multiplied by actual / predicted total at c - 365); otherwise the predictions are left as they
-// are (the shop's trend is already among the hybrid features). The interval for the total is a
+// The total ("trend-season", the default): a power map p -> a p^b fitted on the held-out
+// customers of the latest training window (the shape), scaled so that the latest window's total
+// comes out right (the level the pooled windows miss), times, where a year of history exists,
+// the shop's spend step from that window into the horizon one year before (the season).
+// "year-over-year" instead runs the same recipe at c - 365 and calibrates to what happened there
+// (twice the training); "none" leaves the predictions as trained. The interval for the total is a
 // bootstrap over customers: the ratio actual / predicted total of the held-out customers of the
 // latest training window, resampled to the evaluated cutoff's number of customers (200 draws,
 // 2.5 % and 97.5 % quantiles), applied to the predicted total.
@@ -37,7 +40,7 @@ namespace playsight::spend::history {
 // How the predicted total is corrected for the season and trend the training windows miss.
 enum class TotalCorrection {
   kNone,
-  kTrendSeason,   // latest window's actual / predicted, times last year's seasonal step
+  kTrendSeason,   // latest window's shape and level, times last year's seasonal step
   kYearOverYear,  // actual / predicted total of the same recipe one year earlier
 };
 // "none", "trend-season", "year-over-year"; throws InputError naming `flag` otherwise.
@@ -53,7 +56,7 @@ struct BacktestOptions {
   int selection_cutoffs = 2;        // scored before the first evaluated cutoff, for "selected"
   std::vector<std::string> models;  // aliases (see backtest_models()); empty: all
   ReturnsMode returns = ReturnsMode::kGross;
-  TotalCorrection total_correction = TotalCorrection::kYearOverYear;
+  TotalCorrection total_correction = TotalCorrection::kTrendSeason;
   int bootstrap_draws = 200;
   int max_depth = 4;  // of the learnt models' trees
   double learning_rate = 0.1;
