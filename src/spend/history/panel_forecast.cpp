@@ -53,6 +53,7 @@ Panel stack(SnapshotCache& snapshots, const std::vector<Days>& cutoffs) {
 }  // namespace
 
 const CustomerSnapshot& SnapshotCache::at(Days cutoff) {
+  const std::lock_guard<std::mutex> lock(mutex_);
   auto found = snapshots_.find(cutoff);
   if (found == snapshots_.end()) {
     SnapshotOptions options;

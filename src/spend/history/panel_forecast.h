@@ -4,8 +4,10 @@
 // per cutoff and kept in a SnapshotCache, since consecutive cutoffs share most of their training
 // windows.
 //
-// Thread-safety: a SnapshotCache is used from one thread; the model trains with `threads`.
+// Thread-safety: a SnapshotCache may be shared by threads (a snapshot is taken once, under a
+// lock, and never moves); the model trains with `threads`.
 #include <map>
+#include <mutex>
 #include <vector>
 
 #include "spend/history/backtest.h"
@@ -30,6 +32,7 @@ class SnapshotCache {
   int horizon_days_;
   ReturnsMode returns_;
   unsigned threads_;
+  std::mutex mutex_;
   std::map<Days, CustomerSnapshot> snapshots_;
 };
 
