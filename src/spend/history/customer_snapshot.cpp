@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 #include "core/error.h"
 #include "core/parallel.h"
@@ -41,7 +42,9 @@ const std::vector<std::string>& hybrid_extra_names() {
                                               "returned_amount_last_365d",
                                               "shop_season_last_year",
                                               "shop_trend",
-                                              "shop_year_over_year"};
+                                              "shop_year_over_year",
+                                              "calendar_position_sin",
+                                              "calendar_position_cos"};
   return names;
 }
 
@@ -246,6 +249,14 @@ CustomerSnapshot take_snapshot(const PurchaseHistory& history, const SnapshotOpt
   table.add_column("shop_season_last_year", std::vector<double>(n, season));
   table.add_column("shop_trend", std::vector<double>(n, trend));
   table.add_column("shop_year_over_year", std::vector<double>(n, year_over_year));
+  // Where the horizon's middle falls in the year, on a circle (31 December next to 1 January):
+  // what lets the trees tell a season window's outcome from a quieter one's.
+  constexpr double kTropicalYear = 365.2425;
+  const double angle = 2 * std::numbers::pi *
+                       std::fmod(static_cast<double>(cutoff) + horizon / 2.0, kTropicalYear) /
+                       kTropicalYear;
+  table.add_column("calendar_position_sin", std::vector<double>(n, std::sin(angle)));
+  table.add_column("calendar_position_cos", std::vector<double>(n, std::cos(angle)));
 
   snapshot.spend_next = column([&](std::size_t r) {
     return options.returns == ReturnsMode::kGross

@@ -14,7 +14,9 @@
 //           customer's spend and purchase days in the same window one year before, the shop's
 //           spend in that window relative to the window before it, one year before), the shop's
 //           trend (its spend in the last H days relative to the H days before, and to the same
-//           H days one year before), spend in the last 180 days and returns in the last 365.
+//           H days one year before), spend in the last 180 days and returns in the last 365,
+//           and the calendar position of the horizon's middle (sine and cosine of the day of
+//           the year), so that a window one year back tells the trees what that season brings.
 // A shop quantity whose window starts before the history is missing (NaN), never 0.
 //
 // No leakage: every feature uses transactions before the cutoff only; the label uses only those
