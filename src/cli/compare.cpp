@@ -41,7 +41,7 @@ struct CompareFlags {
   int backtest = 0;
   spend::history::HistoryColumns columns;
   std::string returns = "gross";
-  std::string total_correction = "trend-season";
+  std::string total_correction = "none";
   int training_windows = 6;
   int season_windows = 3;
 };
@@ -365,9 +365,10 @@ void add_compare_command(CLI::App& app) {
       ->capture_default_str();
   command
       ->add_option("--total-correction", flags->total_correction,
-                   "backtest: trend-season (the latest window's shape and level, times last "
+                   "backtest: none (as trained: season windows and the calendar teach the "
+                   "season), trend-season (the latest window's shape and level, times last "
                    "year's seasonal step), year-over-year (the same recipe a year before "
-                   "calibrates the predictions; twice the training), none")
+                   "calibrates the predictions; twice the training)")
       ->capture_default_str();
   command
       ->add_option("--training-windows", flags->training_windows,

@@ -81,16 +81,15 @@ Correction year_over_year_correction(SnapshotCache& snapshots, Days cutoff,
   return correction;
 }
 
-// The latest training window's actual / predicted total (the level the pooled windows miss), times
-// the step of existing customers' spend from that window to the horizon one year before.
+// The latest training window's shape and level (a power map, predicted to actual: what the pooled
+// windows miss), times the step of the shop's spend from that window to the horizon one year
+// before.
 Correction trend_season_correction(SnapshotCache& snapshots, Days cutoff,
                                    const PanelForecast& panel, const BacktestOptions& options) {
   Correction correction;
-  correction.map = fit_power_calibration(panel.held_out_predicted, panel.held_out_actual, 10);
-  // The level from every customer of the latest window, under the held-out customers' shape.
-  double actual = sum(panel.latest_actual), mapped = 0;
-  for (double p : panel.latest_predicted) mapped += correction.map(p);
-  if (actual > 0 && mapped > 0) correction.map.scale *= actual / mapped;
+  // Shape and level of every customer of the latest window (its held-out fifth alone was too
+  // few for a stable exponent on the development cutoffs).
+  correction.map = fit_power_calibration(panel.latest_predicted, panel.latest_actual, 20);
   correction.note = "trend " + correction.map.describe() + " (latest window " +
                     format_date(panel.training_cutoffs.front()) + ")";
   const Days year_before = cutoff - kYear;
