@@ -50,6 +50,11 @@ TEST(Backtest, HybridBeatsBgNbdOnGiniOnRealPurchases) {
   const BacktestResult result = run_backtest(history, options);
   ASSERT_EQ(result.cutoffs.size(), 1u);
   const CutoffResult& cutoff = result.cutoffs[0];
+  // Three recent windows, then the season windows around one year before: 2010's Q4 peak.
+  std::vector<std::string> windows;
+  for (const Days day : cutoff.training_cutoffs) windows.push_back(format_date(day));
+  EXPECT_EQ(windows, (std::vector<std::string>{"2011-10-10", "2011-09-10", "2011-08-11",
+                                               "2010-11-09", "2010-10-10", "2010-12-09"}));
   const SpendMetrics& hybrid = row_of(cutoff, "hybrid_tweedie").metrics;
   const SpendMetrics& reference = row_of(cutoff, "bgnbd_gamma_gamma").metrics;
   EXPECT_EQ(hybrid.players, 5714u);
