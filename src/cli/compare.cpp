@@ -16,6 +16,7 @@
 #include "spend/clv/clv_model.h"
 #include "spend/comparison_report.h"
 #include "spend/features.h"
+#include "spend/history/backtest_report.h"
 #include "spend/models/training.h"
 
 namespace playsight::cli {
@@ -35,6 +36,14 @@ struct CompareFlags {
   bool save_models = false;
   spend::ProtocolOptions protocol;
   spend::ModelOptions model;
+  // Backtest of a transaction file at rolling cutoffs.
+  std::string cutoffs;
+  int backtest = 0;
+  spend::history::HistoryColumns columns;
+  std::string returns = "gross";
+  std::string total_correction = "none";
+  int training_windows = 6;
+  int season_windows = 3;
 };
 
 // "30d" -> 30, "39w" -> 273.
@@ -52,6 +61,54 @@ int parse_horizon(const std::string& text) {
                      "'");
   }
   return unit == "w" ? count * 7 : count;
+}
+
+std::vector<Days> parse_cutoffs(const std::string& list) {
+  std::vector<Days> days;
+  std::stringstream stream(list);
+  std::string text;
+  while (std::getline(stream, text, ',')) {
+    try {
+      days.push_back(parse_date(text));
+    } catch (const FieldError& error) {
+      throw InputError(std::string("--cutoffs: ") + error.what());
+    }
+  }
+  if (days.empty()) throw InputError("--cutoffs: expected dates like 2011-09-09,2011-10-09");
+  return days;
+}
+
+void run_backtest(const CompareFlags& flags) {
+  namespace history = spend::history;
+  history::BacktestOptions options;
+  if (!flags.cutoffs.empty()) options.cutoffs = parse_cutoffs(flags.cutoffs);
+  if (flags.backtest != 0) options.backtest = flags.backtest;
+  options.horizon_days = parse_horizon(flags.horizon);
+  options.returns = history::returns_mode_from(flags.returns, "--returns");
+  options.total_correction =
+      history::total_correction_from(flags.total_correction, "--total-correction");
+  options.training_windows = flags.training_windows;
+  options.season_windows = flags.season_windows;
+  options.threads = flags.model.threads;
+  options.seed = flags.model.seed;
+  if (!flags.models.empty()) {
+    std::stringstream stream(flags.models);
+    std::string alias;
+    while (std::getline(stream, alias, ',')) options.models.push_back(alias);
+  }
+  history::HistoryReadOptions read_options;
+  read_options.columns = flags.columns;
+  read_options.threads = flags.model.threads;
+  const history::PurchaseHistory purchases =
+      history::read_purchase_history(flags.transactions, read_options);
+  std::fprintf(stderr, "compare: %zu customers, %llu purchases, %llu returns (%s)\n",
+               purchases.size(), static_cast<unsigned long long>(purchases.purchases),
+               static_cast<unsigned long long>(purchases.returns), flags.returns.c_str());
+  const history::BacktestResult result = history::run_backtest(purchases, options);
+  const history::BacktestFiles files = history::write_backtest_report(result, flags.out);
+  std::printf("%s", history::backtest_terminal_table(result).c_str());
+  std::printf("report: %s\n        %s\n", files.csv.c_str(), files.json.c_str());
+  for (const std::string& html : files.html) std::printf("        %s\n", html.c_str());
 }
 
 std::vector<std::string> selected_aliases(const std::string& list) {
@@ -111,6 +168,10 @@ void run_compare(CompareFlags& flags) {
   if (flags.logs.empty() == flags.transactions.empty()) {
     throw InputError(
         "give either --logs FOLDER (a game log) or --transactions FILE (user_id,timestamp,amount)");
+  }
+  if (!flags.transactions.empty() && (!flags.cutoffs.empty() || flags.backtest != 0)) {
+    run_backtest(flags);
+    return;
   }
   const std::vector<std::string> aliases = selected_aliases(flags.models);
   const std::string cutoff_text = cutoff_of(flags);
@@ -279,6 +340,45 @@ void add_compare_command(CLI::App& app) {
   command->add_option("--threads", flags->model.threads, "threads (0 = one per core)")
       ->capture_default_str();
   command->add_flag("--list", flags->list, "list the models and exit");
+  command->add_option("--cutoffs", flags->cutoffs,
+                      "with --transactions: backtest at these cutoffs, e.g. "
+                      "2011-09-09,2011-10-09,2011-11-09 (models train on earlier windows only)");
+  command->add_option("--backtest", flags->backtest,
+                      "with --transactions: backtest at the K latest cutoffs, one horizon apart");
+  command
+      ->add_option("--customer-column", flags->columns.customer,
+                   "backtest: the transaction file's customer id column")
+      ->capture_default_str();
+  command
+      ->add_option("--time-column", flags->columns.timestamp,
+                   "backtest: its timestamp column (YYYY-MM-DD HH:MM[:SS], a date or Unix seconds)")
+      ->capture_default_str();
+  command
+      ->add_option("--amount-column", flags->columns.amount,
+                   "backtest: its amount column (negative: a return)")
+      ->capture_default_str();
+  command->add_option("--kind-column", flags->columns.kind,
+                      "backtest: an optional column saying purchase, return or refund");
+  command
+      ->add_option("--returns", flags->returns,
+                   "backtest: gross (spend = purchases) or net (purchases minus returns)")
+      ->capture_default_str();
+  command
+      ->add_option("--total-correction", flags->total_correction,
+                   "backtest: none (as trained: season windows and the calendar teach the "
+                   "season), trend-season (the latest window's shape and level, times last "
+                   "year's seasonal step), year-over-year (the same recipe a year before "
+                   "calibrates the predictions; twice the training)")
+      ->capture_default_str();
+  command
+      ->add_option("--training-windows", flags->training_windows,
+                   "backtest: earlier windows of one horizon each that a model trains on")
+      ->capture_default_str();
+  command
+      ->add_option("--season-windows", flags->season_windows,
+                   "backtest: windows around the same calendar time one year before that a model "
+                   "also trains on (0: none)")
+      ->capture_default_str();
   command->callback([flags] { run_compare(*flags); });
 }
 

@@ -7,6 +7,7 @@
 #include "spend/models/isotonic.h"
 #include "spend/models/spend_model.h"
 #include "spend/models/stages.h"
+#include "spend/models/ziln_model.h"
 
 namespace playsight::spend {
 namespace {
@@ -317,6 +318,7 @@ std::vector<ModelSpec> build_specs() {
       single("log_smearing_model",
              "squared error on log(1 + amount) over all players, Duan-smeared back to the mean",
              "new", trees(O::kSquaredError, T::kLog1pSmearing)),
+      ziln_model_spec(),
       calibrated("calibrated_tweedie_model",
                  "tweedie_model, isotonic-calibrated on validation players",
                  single("", "", "new", trees(O::kTweedie, T::kNone, 1.5))),

@@ -34,6 +34,9 @@ struct ModelOptions {
   std::uint64_t seed = 42;
   double payer_recall_target = 0.9;  // threshold of hard classifier stages, tuned on validation
   int max_rounds = 1000;             // boosting rounds at most (early stopping decides)
+  int max_depth = 6;                 // of each tree
+  double learning_rate = 0.1;        // shrinkage of each round
+  double min_child_weight = 1;       // Hessian a leaf needs at least (larger: smoother trees)
   int horizon_days = 30;             // the label window (last_30d_model scales to it)
 };
 

@@ -16,6 +16,9 @@ BoostingParams boosting_params(BoostingObjective objective, double tweedie_power
   params.threads = options.threads;
   params.seed = options.seed;
   params.max_rounds = options.max_rounds;
+  params.max_depth = options.max_depth;
+  params.learning_rate = options.learning_rate;
+  params.min_child_weight = options.min_child_weight;
   return params;
 }
 

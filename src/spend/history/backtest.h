@@ -1,0 +1,112 @@
+#pragma once
+// Backtest: spend models compared on a purchase history at several rolling cutoffs, each scored
+// only on what happened after it, as a forecaster would have been at that date.
+//
+// At an evaluated cutoff c with horizon H, a learnt model is trained on a panel of earlier
+// snapshots (customer_snapshot.h) at c - H, c - 2H, ..., c - W H (W = training_windows; a window
+// needs H days of history before it) and, where the history reaches, the season windows around
+// one year before (c - 365, c - 365 - H, c - 365 + H: season_windows), all with labels ending by
+// c; 20 % of the customers (by a hash of their id, the same at every cutoff) are held out of
+// training for early stopping. It then predicts every customer of the snapshot at c, and is
+// scored on their spend in [c, c + H).
+//
+// The total: by default ("none") the predictions as trained; the season windows and the calendar
+// position among the hybrid features teach the trees the season, and on the development cutoffs
+// (docs/spend.md) neither correction below did better. "trend-season": a power map p -> a p^b
+// fitted on every customer of the latest training window (shape and level), times, where a year
+// of history exists, the shop's spend step from that window into the horizon one year before.
+// "year-over-year": the same recipe run at c - 365 and calibrated to what happened there (twice
+// the training). The interval for the total is a
+// bootstrap over customers: the ratio actual / predicted total of the held-out customers of the
+// latest training window, resampled to the evaluated cutoff's number of customers (200 draws,
+// 2.5 % and 97.5 % quantiles), applied to the predicted total.
+//
+// "selected" is the model chosen at c by rolling-origin cross-validation: the best mean score
+// (normalised Gini minus decile MAPE minus |total error|) over the earlier scored cutoffs whose
+// horizon ended by c (the selection cutoffs before the first evaluated one, and earlier evaluated
+// ones). The evaluated horizon itself never takes part in choosing.
+//
+// The rows "bgnbd_gamma_gamma" (BG/NBD x Gamma-Gamma fitted at c on all history) and
+// "zero_model" (predict 0) are always present. Thread-safety: run_backtest is pure.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+#include "spend/comparison_report.h"
+#include "spend/history/purchase_history.h"
+
+namespace playsight::spend::history {
+
+// How the predicted total is corrected for the season and trend the training windows miss.
+enum class TotalCorrection {
+  kNone,
+  kTrendSeason,   // latest window's shape and level, times last year's seasonal step
+  kYearOverYear,  // actual / predicted total of the same recipe one year earlier
+};
+// "none", "trend-season", "year-over-year"; throws InputError naming `flag` otherwise.
+TotalCorrection total_correction_from(const std::string& text, const std::string& flag);
+std::string total_correction_name(TotalCorrection correction);
+
+struct BacktestOptions {
+  std::vector<Days> cutoffs;  // evaluated cutoffs; empty: the `backtest` latest ones
+  int backtest = 3;           // with no cutoffs: this many, H apart, the last ending at the data's
+  int horizon_days = 30;
+  int training_windows = 6;         // W
+  int season_windows = 3;           // windows around one year before (panel_forecast.h), 0: none
+  int selection_cutoffs = 2;        // scored before the first evaluated cutoff, for "selected"
+  std::vector<std::string> models;  // aliases (see backtest_models()); empty: all
+  ReturnsMode returns = ReturnsMode::kGross;
+  TotalCorrection total_correction = TotalCorrection::kNone;
+  int bootstrap_draws = 200;
+  int max_depth = 4;  // of the learnt models' trees
+  double learning_rate = 0.1;
+  double min_child_weight = 5;
+  int max_rounds = 200;
+  unsigned threads = 0;
+  std::uint64_t seed = 42;
+};
+
+// A learnt model of the backtest: a spend model of the catalogue on a feature set.
+struct BacktestModel {
+  std::string alias;
+  std::string description;
+  std::string catalog_alias;  // in spend/models/spend_model.h's registry
+  bool hybrid_features = true;
+};
+const std::vector<BacktestModel>& backtest_models();
+
+struct TotalEstimate {
+  double raw_predicted = 0;  // before the correction
+  double correction = 1;     // the factor applied
+  std::string correction_note;
+  double low = 0, high = 0;  // 95 % interval of the actual total
+};
+
+struct CutoffResult {
+  Days cutoff = 0;
+  bool evaluated = true;  // false: a selection cutoff (scored only to choose the model)
+  std::vector<Days> training_cutoffs;
+  std::size_t training_rows = 0;
+  ComparisonReport report;            // one row per model, "selected" first when evaluated
+  std::vector<TotalEstimate> totals;  // per row of the report
+  std::string selected_alias;         // the model "selected" stands for
+  std::vector<std::string> notes;
+};
+
+struct BacktestResult {
+  std::string data_source;
+  int horizon_days = 30;
+  ReturnsMode returns = ReturnsMode::kGross;
+  std::vector<CutoffResult> cutoffs;  // selection cutoffs first, then the evaluated ones
+  double seconds = 0;
+};
+
+// Throws InputError naming the option for cutoffs outside the history (or with no earlier window
+// to train on), bad counts, unknown aliases.
+BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOptions& options);
+
+// The evaluated cutoffs: options.cutoffs sorted, or the `backtest` latest complete windows.
+std::vector<Days> evaluated_cutoffs(const PurchaseHistory& history, const BacktestOptions& options);
+
+}  // namespace playsight::spend::history

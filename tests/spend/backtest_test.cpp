@@ -1,0 +1,132 @@
+#include "spend/history/backtest.h"
+
+#include <gtest/gtest.h>
+
+#include "../support/temp_dir.h"
+#include "core/error.h"
+#include "spend/history/customer_snapshot.h"
+
+namespace playsight::spend::history {
+namespace {
+
+const std::string kOnlineRetail =
+    std::string(PLAYSIGHT_SOURCE_DIR) + "/data/online_retail/online_retail_ii_transactions.csv";
+
+HistoryReadOptions online_retail_columns() {
+  HistoryReadOptions options;
+  options.columns = {"customer_id", "datetime", "amount_gbp", "kind"};
+  options.threads = 2;
+  return options;
+}
+
+const ComparisonRow& row_of(const CutoffResult& cutoff, const std::string& alias) {
+  for (const auto& row : cutoff.report.rows) {
+    if (row.alias == alias) return row;
+  }
+  throw std::runtime_error("no row " + alias);
+}
+
+std::string message_of(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+TEST(Backtest, HybridBeatsBgNbdOnGiniOnRealPurchases) {
+  const PurchaseHistory history = read_purchase_history(kOnlineRetail, online_retail_columns());
+  EXPECT_EQ(history.size(), 5939u);      // 5,942 in the README, 3 of them with returns only
+  EXPECT_EQ(history.purchases, 36851u);  // 36,857 purchase rows, 6 of them of amount 0
+  BacktestOptions options;
+  options.cutoffs = {parse_date("2011-11-09")};
+  options.models = {"hybrid_tweedie"};
+  options.training_windows = 3;
+  options.selection_cutoffs = 0;
+  options.total_correction = TotalCorrection::kNone;
+  options.bootstrap_draws = 0;
+  options.threads = 2;
+  const BacktestResult result = run_backtest(history, options);
+  ASSERT_EQ(result.cutoffs.size(), 1u);
+  const CutoffResult& cutoff = result.cutoffs[0];
+  // Three recent windows, then the season windows around one year before: 2010's Q4 peak.
+  std::vector<std::string> windows;
+  for (const Days day : cutoff.training_cutoffs) windows.push_back(format_date(day));
+  EXPECT_EQ(windows, (std::vector<std::string>{"2011-10-10", "2011-09-10", "2011-08-11",
+                                               "2010-11-09", "2010-10-10", "2010-12-09"}));
+  const SpendMetrics& hybrid = row_of(cutoff, "hybrid_tweedie").metrics;
+  const SpendMetrics& reference = row_of(cutoff, "bgnbd_gamma_gamma").metrics;
+  EXPECT_EQ(hybrid.players, 5714u);
+  EXPECT_GT(hybrid.normalized_gini, reference.normalized_gini);
+  EXPECT_GT(hybrid.normalized_gini, 0.75);
+  EXPECT_NEAR(row_of(cutoff, "zero_model").metrics.aggregate_error, -1.0, 1e-12);
+}
+
+TEST(Backtest, GrossAndNetSpendFollowTheReturnsChoice) {
+  testing::TempDir dir;
+  const std::string path = dir.write("t.csv",
+                                     "user_id,timestamp,amount\n"
+                                     "a,2024-01-01 10:00,100\n"
+                                     "a,2024-03-02 10:00,50\n"
+                                     "a,2024-03-03 10:00,-20\n"
+                                     "b,2024-01-05 10:00:00,30\n"
+                                     "b,2024-03-04,-40\n");
+  const PurchaseHistory history = read_purchase_history(path, {});
+  EXPECT_EQ(history.returns, 2u);
+  SnapshotOptions options;
+  options.cutoff = parse_date("2024-03-01");
+  options.horizon_days = 30;
+  const CustomerSnapshot gross = take_snapshot(history, options);
+  EXPECT_EQ(gross.spend_next, (std::vector<double>{50, 0}));
+  options.returns = ReturnsMode::kNet;
+  const CustomerSnapshot net = take_snapshot(history, options);
+  EXPECT_EQ(net.spend_next, (std::vector<double>{30, 0}));  // b's refund floors at 0
+}
+
+TEST(Backtest, BadInputIsNamedByFileLineAndColumn) {
+  testing::TempDir dir;
+  const std::string path = dir.write("t.csv",
+                                     "customer_id,datetime,amount_gbp\n"
+                                     "1,2011-01-01 10:00,5\n"
+                                     "2,01/02/2011,5\n");
+  HistoryReadOptions options;
+  options.columns = {"customer_id", "datetime", "amount_gbp", ""};
+  const std::string bad_time = message_of([&] { read_purchase_history(path, options); });
+  EXPECT_NE(bad_time.find("t.csv:3: column 'datetime'"), std::string::npos) << bad_time;
+
+  options.columns.amount = "amount";
+  const std::string missing = message_of([&] { read_purchase_history(path, options); });
+  EXPECT_NE(missing.find("amount"), std::string::npos) << missing;
+  EXPECT_NE(missing.find("t.csv"), std::string::npos) << missing;
+
+  const std::string kind_path = dir.write("k.csv",
+                                          "user_id,timestamp,amount,kind\n"
+                                          "1,2011-01-01 10:00,5,gift\n");
+  HistoryReadOptions with_kind;
+  with_kind.columns.kind = "kind";
+  const std::string bad_kind = message_of([&] { read_purchase_history(kind_path, with_kind); });
+  EXPECT_NE(bad_kind.find("k.csv:2: column 'kind'"), std::string::npos) << bad_kind;
+  EXPECT_EQ(message_of([] {
+              returns_mode_from("both", "--returns");
+            }).rfind("--returns: expected gross", 0),
+            0u);
+}
+
+TEST(Backtest, CutoffOutsideTheDataIsAnError) {
+  const PurchaseHistory history = read_purchase_history(kOnlineRetail, online_retail_columns());
+  BacktestOptions options;
+  options.cutoffs = {parse_date("2011-12-01")};  // its 30 days run past 2011-12-09
+  const std::string late = message_of([&] { run_backtest(history, options); });
+  EXPECT_NE(late.find("--cutoffs: 2011-12-01 is outside the data"), std::string::npos) << late;
+  options.cutoffs = {parse_date("2009-12-20")};  // nothing before it to train on
+  const std::string early = message_of([&] { run_backtest(history, options); });
+  EXPECT_NE(early.find("no earlier window"), std::string::npos) << early;
+  options.cutoffs.clear();
+  options.models = {"tweedie"};
+  const std::string model = message_of([&] { run_backtest(history, options); });
+  EXPECT_NE(model.find("unknown model 'tweedie'"), std::string::npos) << model;
+}
+
+}  // namespace
+}  // namespace playsight::spend::history
