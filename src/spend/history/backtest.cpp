@@ -256,7 +256,11 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
   // Scores of every learnt model at every scored cutoff, for the selection.
   std::map<std::string, std::vector<std::pair<Days, double>>> scores;
 
-  for (const auto& [cutoff, is_evaluated] : plan) {
+  for (const auto& step : plan) {
+    // Named copies, not structured bindings: lambdas below use them (clang 14 cannot capture a
+    // structured binding).
+    const auto cutoff = step.first;
+    const bool is_evaluated = step.second;
     const CustomerSnapshot& snapshot = snapshots.at(cutoff);
     const std::vector<double>& actual = snapshot.spend_next;
     CutoffResult out;
