@@ -1,7 +1,7 @@
 // The CSV inputs a user hands to playsight, each through the reader that reads it in the product.
 // The first byte picks the kind (a lowercase letter: strict, the first bad row stops the read;
 // the same letter in uppercase: skip_bad_rows where the reader offers it; any other byte: byte %
-// 16); the rest is the file. A reader may refuse a file only with an InputError.
+// 17); the rest is the file. A reader may refuse a file only with an InputError.
 //
 //   a raw          core CsvReader: the file read whole and in 4 KB chunks gives the same rows
 //   b table        core read_table_csv: every column has one value per key
@@ -19,6 +19,8 @@
 //   n kpi          geo read_kpi (gaps an error, then dropped)
 //   o placement    geo read_players_to_place and place_players
 //   p weights      geo value_weights and segment_weights
+//   q history      spend::history read_purchase_history (the backtest's transaction file), with
+//                  the default columns and with named ones and a kind column
 #include <cstdint>
 #include <numeric>
 #include <string>
@@ -36,12 +38,13 @@
 #include "geo/regions.h"
 #include "spend/clv/rfm.h"
 #include "spend/features.h"
+#include "spend/history/purchase_history.h"
 #include "spend/models/training_protocol.h"
 
 namespace playsight::fuzz {
 namespace {
 
-constexpr int kKinds = 16;
+constexpr int kKinds = 17;
 
 // Reference files the fuzzed file is read against, written once.
 struct Fixture {
@@ -228,6 +231,30 @@ void transactions(const std::string& path, bool skip) {
   });
 }
 
+void purchase_history(const std::string& path) {
+  spend::history::HistoryReadOptions defaults;
+  defaults.threads = 1;
+  spend::history::HistoryReadOptions named = defaults;
+  named.columns = {"customer_id", "datetime", "amount_gbp", "kind"};
+  for (const auto& options : {defaults, named}) {
+    accepts([&] {
+      const spend::history::PurchaseHistory h =
+          spend::history::read_purchase_history(path, options);
+      require(h.transactions.size() == h.size() && h.first_purchase.size() == h.size(),
+              "read_purchase_history: per-customer columns of unequal length");
+      require(h.purchases + h.returns + h.zero_amount_rows == h.rows,
+              "read_purchase_history: purchases, returns and zero rows do not add up to the rows");
+      std::uint64_t kept = 0;
+      for (const auto& list : h.transactions) {
+        kept += list.size();
+        for (std::size_t k = 1; k < list.size(); ++k)
+          require(list[k - 1].time <= list[k].time, "read_purchase_history: not sorted by time");
+      }
+      require(kept == h.purchases + h.returns, "read_purchase_history: a transaction was lost");
+    });
+  }
+}
+
 void assignment(const std::string& path) {
   accepts([&] {
     const experiment::Assignment a = experiment::read_assignment(path);
@@ -335,6 +362,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       break;
     case 'j':
       assignment(scratch().write("experiment.csv", text));
+      break;
+    case 'q':
+      purchase_history(scratch().write("history.csv", text));
       break;
     default:
       geo_files(text, kind);

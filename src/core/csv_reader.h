@@ -142,6 +142,8 @@ class CsvReader {
     bool complete = false;
   };
 
+  // Splits the mapped file's header and finds the wanted columns; throws InputError.
+  void read_header();
   std::vector<Chunk> plan_chunks(const CsvReadOptions& options) const;
   // Calls parse(chunk index, worker) for every chunk until `stop`; afterwards releases each
   // chunk's pages and advances the progress bar.

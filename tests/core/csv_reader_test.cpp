@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <mutex>
 #include <random>
 #include <tuple>
@@ -235,6 +236,24 @@ TEST(CsvReader, AQuoteInsideAnUnquotedFieldIsNamed) {
             path +
                 ":3: a '\"' inside an unquoted field (quote the whole field and double the "
                 "quotes in it: \"5'11\"\"\")");
+}
+
+// Found by the csv fuzzer: a constructor that threw for a bad header (after opening and mapping
+// the file) leaked both, and thousands of bad files ran the process out of file descriptors.
+TEST(CsvReader, ABadHeaderLeavesNoFileOpen) {
+  TempDir dir;
+  const auto missing = dir.write("missing.csv", "id,other\n1,2\n");
+  const auto twice = dir.write("twice.csv", "id,n,n\n1,2,3\n");
+  const auto open_files = [] {
+    return std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                         std::filesystem::directory_iterator());
+  };
+  const auto before = open_files();
+  for (int i = 0; i < 200; ++i) {
+    EXPECT_THROW(CsvReader(missing, {"id", "n"}), InputError);
+    EXPECT_THROW(CsvReader(twice, {"id", "n"}), InputError);
+  }
+  EXPECT_EQ(open_files(), before);
 }
 
 TEST(CsvReader, ParsesNumbers) {
