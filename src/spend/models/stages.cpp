@@ -6,7 +6,6 @@
 #include "core/error.h"
 
 namespace playsight::spend::detail {
-namespace {
 
 BoostingParams boosting_params(BoostingObjective objective, double tweedie_power,
                                const ModelOptions& options) {
@@ -21,6 +20,8 @@ BoostingParams boosting_params(BoostingObjective objective, double tweedie_power
   params.min_child_weight = options.min_child_weight;
   return params;
 }
+
+namespace {
 
 std::string transform_name(TargetTransform transform) {
   switch (transform) {

@@ -15,6 +15,11 @@
 
 namespace playsight::spend::detail {
 
+// The tree options of one boosted stage: the objective, and threads, seed, rounds, depth, rate
+// and child weight from the model's options.
+BoostingParams boosting_params(BoostingObjective objective, double tweedie_power,
+                               const ModelOptions& options);
+
 // How the regression target is transformed before fitting, and the prediction mapped back.
 enum class TargetTransform {
   kNone,

@@ -16,14 +16,7 @@ using detail::PayerClassifier;
 constexpr std::size_t kSigmaBuckets = 10;
 
 BoostingParams mu_params(const ModelOptions& options) {
-  BoostingParams params;
-  params.objective = BoostingObjective::kSquaredError;
-  params.threads = options.threads;
-  params.seed = options.seed;
-  params.max_rounds = options.max_rounds;
-  params.max_depth = options.max_depth;
-  params.learning_rate = options.learning_rate;
-  params.min_child_weight = options.min_child_weight;
+  BoostingParams params = detail::boosting_params(BoostingObjective::kSquaredError, 1.5, options);
   params.signed_target = true;  // log(amount) is negative below 1
   return params;
 }
