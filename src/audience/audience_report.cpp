@@ -53,7 +53,7 @@ Json frame_json(std::int64_t frame, double time_s,
 
 Json audience_json(const VideoAudienceResult& result, const VideoAudienceOptions& options) {
   Json j;
-  j["kind"] = "playsight.audience";
+  j["kind"] = kAudienceKind;
   Json zone = Json::array();
   for (const Point& p : options.audience.zone) zone.push_back({p.x, p.y});
   j["source"] = {{"path", options.source},

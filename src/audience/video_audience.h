@@ -19,6 +19,9 @@
 
 namespace playsight::audience {
 
+// The "kind" of summary.json, the report `playsight audience` writes.
+inline constexpr const char* kAudienceKind = "playsight.audience";
+
 struct VideoAudienceOptions {
   std::string source;  // file path or stream URL
   std::string person_detector = "nanodet";

@@ -28,6 +28,10 @@ struct EffectContext {
   std::string generated_by;  // "playsight 0.1.0, 2026-11-30T03:00:00Z"
 };
 
+// The report's JSON file in the --out folder of `playsight effect`, and its "kind" field.
+inline constexpr const char* kEffectJsonFile = "effect.json";
+inline constexpr const char* kEffectKind = "playsight.nudge_effects";
+
 nlohmann::ordered_json effect_json(const NudgeAnalysis& analysis, const EffectContext& context);
 std::string effect_html(const NudgeAnalysis& analysis, const EffectContext& context);
 std::string effect_summary(const NudgeAnalysis& analysis, const EffectContext& context);

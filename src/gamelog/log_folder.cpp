@@ -1,6 +1,8 @@
 #include "gamelog/log_folder.h"
 
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "gamelog/schema.h"
@@ -36,6 +38,16 @@ LogFolder find_log_files(const std::string& folder) {
   logs.shop_visits = file(kShopVisits);
   logs.experiment = file(kExperiment);
   return logs;
+}
+
+std::string manifest_cutoff(const std::string& folder) {
+  std::ifstream in(std::filesystem::path(folder) / "manifest.json");
+  if (!in) return "";
+  try {
+    return nlohmann::json::parse(in).value("/dates/cutoff"_json_pointer, std::string());
+  } catch (const nlohmann::json::exception&) {
+    return "";
+  }
 }
 
 }  // namespace playsight::gamelog

@@ -20,4 +20,8 @@ struct LogFolder {
 // Throws InputError if the folder does not exist or has no players.csv, naming what it found.
 LogFolder find_log_files(const std::string& folder);
 
+// The cutoff `playsight generate` wrote into the folder's manifest.json ("YYYY-MM-DD"); "" if the
+// folder has no manifest or the manifest no cutoff.
+std::string manifest_cutoff(const std::string& folder);
+
 }  // namespace playsight::gamelog

@@ -1,7 +1,7 @@
 #pragma once
 // The game-log schema: one CSV file per kind of event, in one folder. This list is the single
 // source of truth for the file and column names that `playsight generate` writes, that ingestion
-// reads, and that the README documents. Files have a header row; columns may come in any order
+// reads, and that docs/guides/gamelog.md documents. Files have a header row; columns may come in any order
 // and extra columns are ignored; rows need not be sorted.
 //
 //   players.csv      player_id, gender (F/M/U), age (years), signup_date (YYYY-MM-DD)

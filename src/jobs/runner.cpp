@@ -19,7 +19,6 @@
 #include "core/error.h"
 #include "core/time.h"
 #include "jobs/job_store.h"
-#include "jobs/tasks.h"
 
 namespace playsight::jobs {
 namespace {
@@ -329,7 +328,11 @@ JobRecord JobRunner::submit(const JobRequest& request) {
   record.owner = request.owner;
   record.task = request.task;
   if (request.command.empty()) {
-    record.command = task_command(impl_->options.playsight_binary, request.task, request.arguments);
+    if (!impl_->options.task_command)
+      throw InputError("unknown task " + quote_for_message(request.task) +
+                       ": this runner was given no tasks");
+    record.command = impl_->options.task_command(request.task, request.arguments);
+    record.command.insert(record.command.begin(), impl_->options.playsight_binary);
   } else {
     record.command = request.command;
     record.command.insert(record.command.end(), request.arguments.begin(), request.arguments.end());

@@ -19,6 +19,7 @@
 // A job's folder FOLDER/job-N holds log.txt (its stdout and stderr, and the supervisor's lines)
 // and artifacts/ (its working directory). All methods are thread-safe.
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -33,6 +34,12 @@ namespace playsight::jobs {
 struct RunnerOptions {
   std::string folder;            // jobs.db, runner.lock and job-N/ folders
   std::string playsight_binary;  // for tasks; "" = this process's own executable
+  // The words after the binary that run a task with its arguments, checked (the task layer's
+  // tasks::job_command); throws InputError for an unknown task or a bad option. Unset: the runner
+  // takes commands only (JobRequest::command).
+  std::function<std::vector<std::string>(const std::string& task,
+                                         const std::vector<std::string>& arguments)>
+      task_command;
   std::size_t max_running = 4;   // jobs running at once on this machine
   std::size_t max_running_per_user = 2;
   std::uint64_t max_memory_per_user = 8ull * 1024 * 1024 * 1024;  // sum of running jobs' limits

@@ -19,6 +19,9 @@
 
 namespace playsight::playtest {
 
+// The "kind" of session.json, the report `playsight playtest` writes.
+inline constexpr const char* kSessionKind = "playsight.playtest_session";
+
 struct SessionOptions {
   std::string source;
   std::string face_detector = "blazeface";

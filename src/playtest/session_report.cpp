@@ -34,7 +34,7 @@ Json second_json(const SecondOfSession& s) {
 
 Json session_json(const SessionResult& r, const SessionOptions& o) {
   Json j;
-  j["kind"] = "playsight.playtest_session";
+  j["kind"] = kSessionKind;
   j["source"] = {{"path", o.source}, {"fps", r.fps}, {"width", r.width}, {"height", r.height}};
   j["tester"] = o.tester;
   j["build"] = o.build;

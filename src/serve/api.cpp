@@ -338,7 +338,8 @@ std::vector<Route> api_routes(ServiceState& state) {
        }},
   };
   if (state.jobs)
-    for (Route& route : job_routes(*state.jobs, state.no_auth)) routes.push_back(std::move(route));
+    for (Route& route : job_routes(*state.jobs, state.no_auth, *state.job_tasks))
+      routes.push_back(std::move(route));
   for (Route& route : console_routes(state)) routes.push_back(std::move(route));
   const std::string document = openapi_document(routes, kVersion).dump(2);
   for (Route& route : routes)

@@ -37,6 +37,7 @@
 #include "jobs/runner.h"
 #include "serve/api_keys.h"
 #include "serve/live_models.h"
+#include "serve/job_routes.h"
 #include "serve/metrics.h"
 #include "serve/monitoring_history.h"
 #include "serve/reports.h"
@@ -53,6 +54,7 @@ struct ServiceState {
   const ReportLibrary& reports;
   const MonitoringHistory& history;
   jobs::JobRunner* jobs = nullptr;  // the job endpoints (job_routes.h) when set
+  const JobTasks* job_tasks = nullptr;
   bool no_auth = false;
   // Appends the HTTP server's own families (connections, key refusals) to /metrics, if set.
   std::function<void(std::string& out)> write_server_metrics;

@@ -101,14 +101,19 @@ void read_limit(const json& body, const char* name, Parse parse) {
     throw HttpError(400, std::string(name) + ": expected a string or a number");
 }
 
-jobs::JobRequest request_of(const json& body, const std::string& user) {
+jobs::JobRequest request_of(const json& body, const std::string& user, const JobTasks& tasks) {
   if (!body.is_object()) throw HttpError(400, "the body must be a JSON object");
   jobs::JobRequest request;
   request.owner = user;
   if (!body.contains("task") || !body["task"].is_string())
     throw HttpError(400, "task: expected the name of a playsight task, e.g. \"train\"");
   request.task = body["task"].get<std::string>();
-  if (body.contains("arguments")) {
+  if (body.contains("options")) {
+    if (body.contains("arguments"))
+      throw HttpError(400, "options, arguments: give one of them, not both");
+    if (!tasks.arguments) throw HttpError(400, "options: this service takes \"arguments\" only");
+    request.arguments = tasks.arguments(request.task, body["options"]);
+  } else if (body.contains("arguments")) {
     if (!body["arguments"].is_array())
       throw HttpError(400, "arguments: expected a list of strings");
     for (const json& argument : body["arguments"]) {
@@ -140,20 +145,27 @@ jobs::JobRequest request_of(const json& body, const std::string& user) {
 
 }  // namespace
 
-std::vector<Route> job_routes(jobs::JobRunner& runner, bool no_auth) {
+std::vector<Route> job_routes(jobs::JobRunner& runner, bool no_auth, const JobTasks& tasks) {
   return {
+      {"GET",
+       "/v1/tasks",
+       Access::predict,
+       "The tasks a job may run, each with its options as the command line declares them.",
+       "",
+       {},
+       [&tasks](const RouteRequest&) { return json_reply({{"tasks", tasks.catalog}}); }},
       {"POST",
        "/v1/jobs",
        Access::predict,
        "Submit a playsight task as a job of the caller, with limits.",
-       "{\"task\", \"arguments\", \"memory\", \"cpu\", \"wall\", \"processes\", "
-       "\"interactive\", \"idle\"}",
+       "{\"task\", \"options\" (or \"arguments\"), \"memory\", \"cpu\", \"wall\", "
+       "\"processes\", \"interactive\", \"idle\"}",
        {201, 400},
-       [&runner, no_auth](const RouteRequest& request) {
+       [&runner, no_auth, &tasks](const RouteRequest& request) {
          const json body = json::parse(request.body, nullptr, false);
          if (body.is_discarded()) throw HttpError(400, "the body is not JSON");
          const Caller caller = caller_of(request, no_auth, body);
-         return json_reply(job_json(runner.submit(request_of(body, caller.user))), 201);
+         return json_reply(job_json(runner.submit(request_of(body, caller.user, tasks))), 201);
        }},
       {"GET",
        "/v1/jobs",

@@ -1,7 +1,6 @@
 #include "serve/reports.h"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -15,15 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct ReportFile {
-  const char* file;
-  const char* kind;
-};
-constexpr std::array<ReportFile, 3> kReportFiles = {{
-    {"effect.json", "playsight.nudge_effects"},
-    {"summary.json", "playsight.audience"},
-    {"session.json", "playsight.playtest_session"},
-}};
 constexpr int kMaxDepth = 3;
 
 std::string read_text(const fs::path& file) {
@@ -54,11 +44,12 @@ std::string kind_of_seconds(const fs::path& file) {
   return "";
 }
 
-std::optional<ReportFolder> report_in(const fs::path& root, const fs::path& folder) {
+std::optional<ReportFolder> report_in(const ReportFormats& formats, const fs::path& root,
+                                      const fs::path& folder) {
   std::error_code error;
   ReportFolder report;
   report.folder = folder;
-  for (const ReportFile& candidate : kReportFiles) {
+  for (const ReportFormat& candidate : formats.reports) {
     const fs::path file = folder / candidate.file;
     if (!fs::is_regular_file(file, error)) continue;
     const nlohmann::json head = nlohmann::json::parse(read_text(file), nullptr, false);
@@ -67,8 +58,10 @@ std::optional<ReportFolder> report_in(const fs::path& root, const fs::path& fold
     report.json_file = candidate.file;
     break;
   }
-  const fs::path seconds = folder / "seconds.jsonl";
+  const fs::path seconds = folder / formats.stream_file;
+  report.stream_file = seconds;
   if (report.kind.empty()) {
+    if (formats.stream_file.empty()) return std::nullopt;
     if (!fs::is_regular_file(seconds, error)) return std::nullopt;
     report.kind = kind_of_seconds(seconds);
     if (report.kind.empty()) return std::nullopt;
@@ -84,18 +77,18 @@ std::optional<ReportFolder> report_in(const fs::path& root, const fs::path& fold
   return report;
 }
 
-void search(const fs::path& root, const fs::path& folder, int depth,
-            std::vector<ReportFolder>& out) {
+void search(const ReportFormats& formats, const fs::path& root, const fs::path& folder,
+            int depth, std::vector<ReportFolder>& out) {
   std::error_code error;
   std::vector<fs::path> children;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder, error))
     if (entry.is_directory(error) && !entry.is_symlink(error)) children.push_back(entry.path());
   std::sort(children.begin(), children.end());
   for (const fs::path& child : children) {
-    if (auto report = report_in(root, child)) {
+    if (auto report = report_in(formats, root, child)) {
       out.push_back(std::move(*report));
     } else if (depth < kMaxDepth) {
-      search(root, child, depth + 1, out);
+      search(formats, root, child, depth + 1, out);
     }
   }
 }
@@ -115,7 +108,7 @@ std::vector<ReportFolder> ReportLibrary::list() const {
   std::vector<ReportFolder> out;
   std::error_code error;
   if (root_.empty() || !fs::is_directory(root_, error)) return out;
-  search(root_, root_, 1, out);
+  search(formats_, root_, root_, 1, out);
   return out;
 }
 
@@ -138,7 +131,7 @@ SecondsPage ReportLibrary::seconds(const ReportFolder& report, std::size_t after
                                    std::size_t max_lines) {
   SecondsPage page;
   page.running = report.running;
-  std::ifstream in(report.folder / "seconds.jsonl", std::ios::binary);
+  std::ifstream in(report.stream_file, std::ios::binary);
   std::string line;
   std::size_t index = 0;
   while (std::getline(in, line) && !in.eof()) {  // a last line without '\n' is still growing

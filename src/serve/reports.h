@@ -1,15 +1,13 @@
 #pragma once
 // The report folders the console shows: everything under one root folder (`playsight serve
 // --reports DIR`) that an analysis wrote. A report folder is found by its JSON file and that
-// file's "kind":
+// file's "kind", as the tasks declare them (tasks/task.h: a task's outputs, e.g. effect.json of
+// kind playsight.nudge_effects written by `playsight effect --out DIR`).
 //
-//   effect.json     playsight.nudge_effects      (`playsight effect --out DIR`)
-//   summary.json    playsight.audience           (`playsight audience --out DIR`)
-//   session.json    playsight.playtest_session   (`playsight playtest --out DIR`)
-//
-// A folder with a seconds.jsonl but none of those files is an analysis still running (a stream
-// being analysed writes seconds.jsonl as it goes and the JSON at the end); its kind is told from
-// its first line (audience seconds count "people", playtest seconds carry "expressions").
+// A folder with the stream file (seconds.jsonl, declared by audience and playtest) but none of
+// those files is an analysis still running (a stream being analysed writes it as it goes and
+// the JSON at the end); its kind is told from its first line (audience seconds count "people",
+// playtest seconds carry "expressions").
 //
 // Folders are searched up to three levels below the root. A report's id is its path relative to
 // the root with '/' written as '~' (ids are one URL path segment); ids are only ever looked up
@@ -24,6 +22,16 @@
 
 namespace playsight::serve {
 
+// The report files the tasks declare: each JSON file's name and kind, and the stream file.
+struct ReportFormat {
+  std::string file;  // "effect.json"
+  std::string kind;  // "playsight.nudge_effects"
+};
+struct ReportFormats {
+  std::vector<ReportFormat> reports;
+  std::string stream_file;  // "seconds.jsonl"; "" = none
+};
+
 struct ReportFolder {
   std::string id;
   std::string kind;      // playsight.nudge_effects, playsight.audience, playsight.playtest_session
@@ -31,6 +39,7 @@ struct ReportFolder {
   std::filesystem::path folder;
   std::string json_file;    // "" while running
   std::string modified_at;  // UTC, ISO 8601, of the newest of its files
+  std::filesystem::path stream_file;  // its seconds.jsonl (may not exist)
 };
 
 nlohmann::json to_json(const ReportFolder& report);
@@ -45,7 +54,8 @@ struct SecondsPage {
 class ReportLibrary {
  public:
   // root "" = no reports (every list is empty).
-  explicit ReportLibrary(std::filesystem::path root) : root_(std::move(root)) {}
+  ReportLibrary(std::filesystem::path root, ReportFormats formats)
+      : root_(std::move(root)), formats_(std::move(formats)) {}
 
   std::vector<ReportFolder> list() const;
   // The folder of that id, if it is one of list()'s.
@@ -60,6 +70,7 @@ class ReportLibrary {
 
  private:
   std::filesystem::path root_;
+  ReportFormats formats_;
 };
 
 }  // namespace playsight::serve

@@ -1,7 +1,7 @@
 #pragma once
 // The feature catalogue: every column `playsight features` writes, declared once with its group
-// and definition. The same list drives the computation, `playsight features --list` and the
-// README, so they cannot disagree.
+// and definition. The same list drives the computation and `playsight features --list`, so they
+// cannot disagree.
 #include <functional>
 #include <span>
 #include <string>

@@ -5,7 +5,7 @@
 // This is what spend models train on and what effect measurement compares against.
 //
 // Every feature is declared once in feature_catalog.h (name, group, definition); `playsight
-// features --list` and the README print that list.
+// features --list` prints that list.
 //
 // How it is fast: each log file is parsed in parallel (core/csv_reader.h) straight into
 // per-worker arrays of per-player counters (no event table is ever built), which are then summed.

@@ -2,6 +2,7 @@
 // lookup by name, the parts, the jobs API's catalog.
 #include <algorithm>
 
+#include "core/error.h"
 #include "tasks/catalog.h"
 
 namespace playsight::tasks {
@@ -17,6 +18,13 @@ const std::vector<Task>& all() {
         list.push_back(std::move(task));
       }
     }
+    std::string names;
+    for (const Task& task : list)
+      if (task.job) names += (names.empty() ? "" : ", ") + task.name;
+    for (Task& task : list)
+      for (Option& option : task.options)
+        if (const auto at = option.help.find(kJobTaskNames); at != std::string::npos)
+          option.help.replace(at, std::string(kJobTaskNames).size(), names);
     return list;
   }();
   return tasks;
@@ -24,7 +32,9 @@ const std::vector<Task>& all() {
 
 const std::vector<Group>& groups() {
   static const std::vector<Group> list = {
-      {"models", "The model registry: versions, aliases, deploys, rollbacks and the audit log."},
+      {"models",
+       "The model registry: register model folders as versions, deploy them to aliases "
+       "(production, staging, ...), roll back, and read the audit log."},
       {"geo", "Where should the billboards go, and did they work?"},
       {"vision", "Vision runtime tools: compare detectors, list and time the models."},
       {"serve keys", "API keys: add (printed once), list, remove."},
@@ -82,6 +92,35 @@ nlohmann::json catalog(bool jobs_only) {
                      {"outputs", std::move(outputs)}});
   }
   return tasks;
+}
+
+namespace {
+
+const Task& job_task(const std::string& name) {
+  const Task* task = find(name);
+  if (!task || !task->job)
+    throw InputError("unknown task " + quote_for_message(name) + "; known: " + job_task_names());
+  return *task;
+}
+
+}  // namespace
+
+std::string job_task_names() {
+  std::string names;
+  for (const Task& task : all())
+    if (task.job) names += (names.empty() ? "" : ", ") + task.name;
+  return names;
+}
+
+std::vector<std::string> job_command(const std::string& task,
+                                     const std::vector<std::string>& arguments) {
+  const Task& declared = job_task(task);
+  return command_line(declared, values_from_arguments(declared, arguments));
+}
+
+std::vector<std::string> job_command(const std::string& task, const nlohmann::json& options) {
+  const Task& declared = job_task(task);
+  return command_line(declared, values_from_json(declared, options));
 }
 
 }  // namespace playsight::tasks

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "jobs/runner.h"
 #include "spend/models/spend_model.h"
 #include "spend/models/training_protocol.h"
 #include "tasks/task.h"
@@ -28,6 +29,14 @@ Option all_players_option();
 Option trim_top_option();
 spend::ProtocolOptions protocol_options(const Values& values, const std::string& experiment_path);
 spend::ModelOptions model_options(const Values& values);
+// Stands for the list of job tasks in an option's help; all() puts the names in (the list is not
+// known while the tasks are being declared).
+inline constexpr const char* kJobTaskNames = "{job tasks}";
+
+// The job runner's quotas (jobs run-queue, serve --jobs), and the runner options from them.
+std::vector<Option> runner_options();
+jobs::RunnerOptions runner_options_from(const Values& values, const std::string& folder);
+
 // "1,234,567" (KRW amounts in summaries); "n/a" for NaN.
 std::string krw(double value);
 

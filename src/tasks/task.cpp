@@ -281,8 +281,7 @@ Option seed(std::string what, long long default_value) {
 }
 
 Option progress() {
-  return Option::choice("progress",
-                        "progress bars on stderr: auto (when stderr is a terminal), always, never",
+  return Option::choice("progress", "progress bars on stderr (auto: when it is a terminal)",
                         {"auto", "always", "never"}, "auto");
 }
 
@@ -353,6 +352,46 @@ Values values_from_text(const Task& task,
     names.push_back(name);
   }
   return complete(task, std::move(values), std::move(names), naming);
+}
+
+Values values_from_arguments(const Task& task, const std::vector<std::string>& arguments) {
+  std::map<std::string, std::vector<std::string>> given;
+  std::vector<const Option*> positionals;
+  for (const Option& option : task.options)
+    if (option.positional()) positionals.push_back(&option);
+  std::size_t next_positional = 0;
+  bool only_positionals = false;
+  for (std::size_t i = 0; i < arguments.size(); ++i) {
+    const std::string& word = arguments[i];
+    if (!only_positionals && word == "--") {
+      only_positionals = true;
+      continue;
+    }
+    if (only_positionals || !word.starts_with("--")) {
+      if (next_positional >= positionals.size())
+        throw InputError(quote_for_message(word) + ": " + task.name +
+                         " takes no more arguments (put options as --name value)");
+      const Option& option = *positionals[next_positional];
+      given[option.name].push_back(word);
+      if (!option.rest && option.type != Type::kList) ++next_positional;
+      continue;
+    }
+    const std::size_t equals = word.find('=');
+    const std::string name = word.substr(2, equals == std::string::npos ? std::string::npos
+                                                                        : equals - 2);
+    const Option* option = task.option(name);
+    if (!option || option->positional())
+      throw InputError("--" + name + ": not an option of " + task.name);
+    if (option->type == Type::kFlag) {
+      given[name] = {equals == std::string::npos ? "true" : word.substr(equals + 1)};
+    } else if (equals != std::string::npos) {
+      given[name].push_back(word.substr(equals + 1));
+    } else {
+      if (i + 1 >= arguments.size()) throw InputError("--" + name + ": a value is missing");
+      given[name].push_back(arguments[++i]);
+    }
+  }
+  return values_from_text(task, given);
 }
 
 Values values_from_json(const Task& task, const json& options) {

@@ -58,6 +58,8 @@ struct Option {
   Option& at_least(double value) { return minimum = value, *this; }
   Option& at_most(double value) { return maximum = value, *this; }
   Option& taking_the_rest() { return rest = true, *this; }
+  // A number with no default: absent (Values::has is false) unless given.
+  Option& without_default() { return default_value.clear(), *this; }
   bool positional() const;
   // "--features" or "FOLDER".
   std::string flag_text() const;
@@ -105,18 +107,18 @@ class Progress {
 // A file or folder a task writes, declared so that the service, the console and the docs know
 // it without repeating its name.
 struct Output {
-  std::string name;    // "report", "seconds"
-  std::string file;    // "effect.json", "seconds.jsonl" (inside --out)
-  std::string schema;  // the JSON's "schema" field, e.g. "playsight.nudge_effects"; "" if none
-  std::string help;
+  std::string name = {};    // "report", "seconds"
+  std::string file = {};    // "effect.json", "seconds.jsonl" (inside --out)
+  std::string schema = {};  // the JSON's "kind" field, e.g. "playsight.nudge_effects"; "" if none
+  std::string help = {};
 };
 
 struct Written {
-  std::string name;  // the Output's name
-  std::string path;
+  std::string name = {};  // the Output's name
+  std::string path = {};
 };
 struct Result {
-  std::vector<Written> written;
+  std::vector<Written> written = {};
   int exit_code = 0;  // 0 unless the task's outcome is a failure the caller must see (e.g. a
                       // failed `models check`)
 };
@@ -127,15 +129,15 @@ struct Example {
 };
 
 struct Task {
-  std::string name;     // "train", "geo select", "models deploy"
-  std::string part;     // docs/<part>.md: "spend", "experiment", "geo", "vision", "registry" ...
-  std::string summary;  // one line
-  std::vector<Option> options;
-  std::function<Result(const Values&, Progress&)> run;
-  std::vector<Output> outputs;
-  std::vector<Example> examples;
-  std::string details;  // a paragraph for --help and the docs
-  bool job = false;     // may be started through the jobs API and `jobs submit`
+  std::string name = {};     // "train", "geo select", "models deploy"
+  std::string part = {};     // docs/<part>.md: "spend", "experiment", "geo", "vision" ...
+  std::string summary = {};  // one line
+  std::vector<Option> options = {};
+  std::function<Result(const Values&, Progress&)> run = {};
+  std::vector<Output> outputs = {};
+  std::vector<Example> examples = {};
+  std::string details = {};  // a paragraph for --help and the docs
+  bool job = false;          // may be started through the jobs API and `jobs submit`
 
   const Option* option(const std::string& option_name) const;
 };
@@ -162,6 +164,10 @@ std::string json_name(const Option& option);
 // ("--window-days: expected a whole number, got 'x'"; "options.window_days: ..." for JSON).
 Values values_from_text(const Task& task, const std::map<std::string, std::vector<std::string>>& given);
 Values values_from_json(const Task& task, const nlohmann::json& options);
+// Options from the words after the task's name on a command line ({"--out", "x", "--force",
+// "FILE"}; "--name=value" too), checked like values_from_text: for `jobs submit -- TASK ARGS` and
+// the jobs API's "arguments".
+Values values_from_arguments(const Task& task, const std::vector<std::string>& arguments);
 // The command line that runs the task with these options: {"geo", "select", "--budget", "5"}.
 std::vector<std::string> command_line(const Task& task, const Values& values);
 
@@ -181,6 +187,15 @@ std::vector<std::string> parts();
 
 // What --help and the docs say of an option: its help, unit, choices and default.
 std::string describe(const Option& option);
+// The words after the binary that run a job task ({"geo", "select", "--budget", "5"}), its options
+// checked against the declarations, from command-line words or from the jobs API's JSON object.
+// Throws InputError for a task that is unknown or not a job task, or a bad option (named).
+std::vector<std::string> job_command(const std::string& task,
+                                     const std::vector<std::string>& arguments);
+std::vector<std::string> job_command(const std::string& task, const nlohmann::json& options);
+// "train, compare, ..." : the tasks that may run as jobs.
+std::string job_task_names();
+
 // The reference page of one part (docs/<part>.md), from the declarations.
 std::string markdown(const std::string& part);
 // The catalog the jobs API and the console read: every job task with its options.

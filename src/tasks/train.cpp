@@ -36,9 +36,7 @@ Option trim_top_option() {
   return Option::number("trim-top",
                         "drop this top share of train/validation players by 90-day top-ups (the "
                         "team used 0.1)",
-                        spend::ProtocolOptions{}.trim_top_share)
-      .at_least(0)
-      .at_most(0.99);
+                        spend::ProtocolOptions{}.trim_top_share);
 }
 
 spend::ProtocolOptions protocol_options(const Values& values, const std::string& experiment_path) {

@@ -26,7 +26,7 @@ struct ModelSpec {
   std::vector<std::int64_t> input_shape;  // the graph's own order (NHWC, or NCHW for nanodet)
   PixelRange range = PixelRange::kZeroToOne;
   bool grey = false;  // one channel
-  std::string what;   // one line for --help and the README
+  std::string what;   // one line for `playsight vision models`
 };
 
 const std::vector<ModelSpec>& model_catalog();

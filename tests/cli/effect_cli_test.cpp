@@ -25,7 +25,7 @@ class EffectCommand : public ::testing::Test {
     logs_ = dir_->file("logs");
     ASSERT_EQ(run_playsight("generate --players 30000 --seed 7 --out " + logs_).exit_code, 0);
     const auto features =
-        run_playsight("features --logs " + logs_ + " --cutoff 2026-09-01 --no-progress --out " +
+        run_playsight("features --logs " + logs_ + " --cutoff 2026-09-01 --progress never --out " +
                       dir_->file("pre.csv"));
     ASSERT_EQ(features.exit_code, 0) << features.output;
     const auto trained =
@@ -37,7 +37,7 @@ class EffectCommand : public ::testing::Test {
 
   static std::string effect(const std::string& extra) {
     return "effect --threads 1 --logs " + logs_ + " --model " + dir_->file("model") +
-           " --item-projection " + dir_->file("pre.item_projection.json") + " --no-progress " +
+           " --item-projection " + dir_->file("pre.item_projection.json") + " --progress never " +
            extra;
   }
   // A copy of the log folder with experiment.csv replaced by `assignment`.
@@ -72,7 +72,7 @@ TEST(EffectUplift, UpliftModelsBeatARandomRankingOnHeldOutPlayers) {
   const std::string logs = dir.file("logs");
   ASSERT_EQ(run_playsight("generate --players 150000 --seed 11 --out " + logs).exit_code, 0);
   ASSERT_EQ(run_playsight("features --logs " + logs +
-                          " --cutoff 2026-09-01 --no-item-groups --no-progress --out " +
+                          " --cutoff 2026-09-01 --no-item-groups --progress never --out " +
                           dir.file("pre.csv"))
                 .exit_code,
             0);
@@ -84,7 +84,7 @@ TEST(EffectUplift, UpliftModelsBeatARandomRankingOnHeldOutPlayers) {
     const std::string out = dir.file("effect-" + outcome);
     const auto run =
         run_playsight("effect --threads 1 --logs " + logs + " --model " + dir.file("model") +
-                      " --uplift-outcome " + outcome + " --no-progress --out " + out);
+                      " --uplift-outcome " + outcome + " --progress never --out " + out);
     EXPECT_EQ(run.exit_code, 0) << run.output;
     std::ifstream in(out + "/effect.json");
     return nlohmann::json::parse(in);
@@ -167,7 +167,7 @@ TEST_F(EffectCommand, PlayersAbsentFromTheLogsAreCountedAndLeftOut) {
   const auto run =
       run_playsight("effect --threads 1 --logs " + logs + " --model " + dir_->file("model") +
                     " --item-projection " + dir_->file("pre.item_projection.json") +
-                    " --no-uplift --no-progress --out " + dir_->file("absent-out"));
+                    " --no-uplift --progress never --out " + dir_->file("absent-out"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("2 assigned players are not players of the logs at the cutoff"),
             std::string::npos)
@@ -198,7 +198,7 @@ TEST_F(EffectCommand, AGroupWithoutPlayersIsAnErrorOrAWarning) {
   const std::string logs = logs_with_assignment("without-b", without_b);
   run = run_playsight("effect --threads 1 --logs " + logs + " --model " + dir_->file("model") +
                       " --item-projection " + dir_->file("pre.item_projection.json") +
-                      " --no-uplift --no-progress --out " + dir_->file("without-b-out"));
+                      " --no-uplift --progress never --out " + dir_->file("without-b-out"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("warning: manifest.json lists group 'nudge_b', but"), std::string::npos)
       << run.output;
@@ -242,7 +242,7 @@ TEST_F(EffectCommand, AModelTrainedOnOtherFeaturesIsAnError) {
   // these logs cannot give (a 14-day window) is refused, naming them.
   const auto features = run_playsight("features --logs " + logs_ +
                                       " --cutoff 2026-09-01 --windows 14,90 --no-item-groups "
-                                      "--no-progress --out " +
+                                      "--progress never --out " +
                                       dir_->file("pre14.csv"));
   ASSERT_EQ(features.exit_code, 0) << features.output;
   ASSERT_EQ(run_playsight("train --threads 1 --features " + dir_->file("pre14.csv") +
@@ -250,7 +250,7 @@ TEST_F(EffectCommand, AModelTrainedOnOtherFeaturesIsAnError) {
                 .exit_code,
             0);
   auto run = run_playsight("effect --threads 1 --logs " + logs_ + " --model " +
-                           dir_->file("model14") + " --no-progress --out " + dir_->file("u"));
+                           dir_->file("model14") + " --progress never --out " + dir_->file("u"));
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("model.json: the model reads"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("that the features of these logs do not have: login_count_last_14d"),
@@ -258,7 +258,7 @@ TEST_F(EffectCommand, AModelTrainedOnOtherFeaturesIsAnError) {
       << run.output;
   // Item-group columns need the item groups the model was trained with.
   run = run_playsight("effect --threads 1 --logs " + logs_ + " --model " + dir_->file("model") +
-                      " --no-progress --out " + dir_->file("t"));
+                      " --progress never --out " + dir_->file("t"));
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_NE(run.output.find("pass that features.item_projection.json with --item-projection"),
             std::string::npos)
@@ -267,7 +267,7 @@ TEST_F(EffectCommand, AModelTrainedOnOtherFeaturesIsAnError) {
 
 TEST_F(EffectCommand, AModelTrainedOnTheOutcomeWindowIsFlagged) {
   const auto features =
-      run_playsight("features --logs " + logs_ + " --no-progress --out " + dir_->file("post.csv"));
+      run_playsight("features --logs " + logs_ + " --progress never --out " + dir_->file("post.csv"));
   ASSERT_EQ(features.exit_code, 0) << features.output;
   ASSERT_EQ(run_playsight("train --threads 1 --features " + dir_->file("post.csv") +
                           " --experiment " + logs_ +
@@ -277,7 +277,7 @@ TEST_F(EffectCommand, AModelTrainedOnTheOutcomeWindowIsFlagged) {
   const auto run =
       run_playsight("effect --threads 1 --logs " + logs_ + " --model " + dir_->file("post-model") +
                     " --item-projection " + dir_->file("post.item_projection.json") +
-                    " --no-uplift --no-progress --out " + dir_->file("s"));
+                    " --no-uplift --progress never --out " + dir_->file("s"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(run.output.find("the model was trained on top-ups from 2026-10-01 to 2026-10-30, "
                             "after the experiment began (2026-10-01)"),

@@ -50,7 +50,7 @@ void run_experiment(const testing::TempDir& dir, const std::string& model, int s
   ASSERT_EQ(generated.exit_code, 0) << generated.output;
   const auto measured = run_playsight(
       "effect --threads 1 --logs " + logs + " --model " + model + " --out " + out +
-      " --no-uplift --no-progress --bootstrap-resamples 1000 --seed " + std::to_string(seed));
+      " --no-uplift --progress never --bootstrap-resamples 1000 --seed " + std::to_string(seed));
   ASSERT_EQ(measured.exit_code, 0) << measured.output;
   std::ifstream in(out + "/effect.json");
   const auto report = nlohmann::json::parse(in);
@@ -87,7 +87,7 @@ TEST(EffectCoverage, IntervalsCoverTheTrueEffectAndCupacShrinksTheVariance) {
   const std::string train_logs = dir.file("train-logs");
   ASSERT_EQ(run_playsight("generate --players 50000 --seed 1000 --out " + train_logs).exit_code, 0);
   const auto features = run_playsight("features --logs " + train_logs +
-                                      " --cutoff 2026-09-01 --no-item-groups --no-progress --out " +
+                                      " --cutoff 2026-09-01 --no-item-groups --progress never --out " +
                                       dir.file("pre.csv"));
   ASSERT_EQ(features.exit_code, 0) << features.output;
   const auto trained =

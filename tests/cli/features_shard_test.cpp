@@ -29,7 +29,7 @@ TEST(FeaturesShards, ConcatenatedShardsAreOneRun) {
   testing::TempDir dir;
   const std::string logs = dir.file("logs");
   ASSERT_EQ(testing::run_playsight("generate --players 3000 --seed 4 --out " + logs).exit_code, 0);
-  const auto whole = testing::run_playsight("features --no-progress --threads 1 --logs " + logs +
+  const auto whole = testing::run_playsight("features --progress never --threads 1 --logs " + logs +
                                             " --out " + dir.file("all.csv"));
   ASSERT_EQ(whole.exit_code, 0) << whole.output;
   const auto [header, all_rows] = csv_lines(dir.file("all.csv"));
@@ -38,7 +38,7 @@ TEST(FeaturesShards, ConcatenatedShardsAreOneRun) {
   for (int shard = 0; shard < 3; ++shard) {
     const std::string out = dir.file("shard-" + std::to_string(shard) + ".csv");
     const auto run =
-        testing::run_playsight("features --no-progress --threads 1 --logs " + logs + " --shard " +
+        testing::run_playsight("features --progress never --threads 1 --logs " + logs + " --shard " +
                                std::to_string(shard) + "/3 --out " + out);
     ASSERT_EQ(run.exit_code, 0) << run.output;
     const auto [shard_header, rows] = csv_lines(out);

@@ -30,7 +30,7 @@ const testing::TempDir& game() {
         run("generate --out " + dir.file("logs") + " --players 4000 --seed 5");
     EXPECT_EQ(generated.exit_code, 0) << generated.output;
     const CommandRun features = run("features --logs " + dir.file("logs") + " --out " +
-                                    dir.file("features.csv") + " --no-progress");
+                                    dir.file("features.csv") + " --progress never");
     EXPECT_EQ(features.exit_code, 0) << features.output;
     return true;
   }();

@@ -44,7 +44,7 @@ run() {  # run LOG_NAME COMMAND...: quiet unless it fails
     rm -rf "$data"
     mkdir -p "$data/reports"
     run generate "$playsight" generate --out "$data/logs" --players 20000 --seed 1
-    run features "$playsight" features --logs "$data/logs" --out "$data/features.csv" --no-progress
+    run features "$playsight" features --logs "$data/logs" --out "$data/features.csv" --progress never
     run train_a "$playsight" train --features "$data/features.csv" --model mse_model --all-players \
       --out "$data/model_a"
     run train_b "$playsight" train --features "$data/features.csv" --model tweedie_model \
@@ -53,12 +53,12 @@ run() {  # run LOG_NAME COMMAND...: quiet unless it fails
     cutoff="$(sed -n 's/.*"cutoff": "\([0-9-]*\)".*/\1/p' "$data/logs/manifest.json" | head -1)"
     pre_cutoff="$(date -u -d "$cutoff - 30 days" +%F)"
     run pre_features "$playsight" features --logs "$data/logs" --cutoff "$pre_cutoff" \
-      --out "$data/pre/features.csv" --no-progress
+      --out "$data/pre/features.csv" --progress never
     run pre_train "$playsight" train --features "$data/pre/features.csv" --model mse_model \
       --all-players --out "$data/pre/model"
     run effect "$playsight" effect --logs "$data/logs" --model "$data/pre/model" \
       --item-projection "$data/pre/features.item_projection.json" --out "$data/reports/effect" \
-      --no-progress
+      --progress never
     run audience "$playsight" audience "$videos/vtest.avi" --max-seconds 5 \
       --out "$data/reports/audience"
     run playtest "$playsight" playtest "$videos/Megamind.avi" --out "$data/reports/playtest"

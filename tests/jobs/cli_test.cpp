@@ -4,6 +4,7 @@
 
 #include "../support/checks.h"
 #include "jobs_test_support.h"
+#include "tasks/task.h"
 
 namespace playsight::testing {
 namespace {
@@ -14,8 +15,7 @@ TEST(JobsCommand, SubmitRunListShowLog) {
   const CommandRun unknown = run_playsight("jobs submit --user ann" + folder + " -- rm -rf /");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_EQ(unknown.output,
-            "playsight: error: unknown task 'rm'; known: train, compare, effect, audience, "
-            "playtest, geo, features, generate\n");
+            "playsight: error: unknown task 'rm'; known: " + tasks::job_task_names() + "\n");
   const CommandRun nonsense =
       run_playsight("jobs submit --user ann --wall -1s" + folder + " -- generate");
   EXPECT_EQ(nonsense.exit_code, 2);

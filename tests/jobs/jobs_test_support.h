@@ -13,6 +13,7 @@
 
 #include "../support/temp_dir.h"
 #include "jobs/runner.h"
+#include "tasks/wiring.h"
 
 namespace playsight::testing {
 
@@ -54,6 +55,7 @@ class RunnerTest : public ::testing::Test {
     jobs::RunnerOptions out;
     out.folder = temp_.file("jobs");
     out.poll_interval = std::chrono::milliseconds(50);
+    out.task_command = tasks::runner_task_command();
     return out;
   }
   jobs::JobRunner& start(jobs::RunnerOptions runner_options) {

@@ -7,6 +7,7 @@
 
 #include "../serve/serve_test_support.h"
 #include "jobs_test_support.h"
+#include "tasks/task.h"
 
 namespace playsight::testing {
 namespace {
@@ -118,7 +119,7 @@ TEST_F(JobServiceTest, UsersSeeTheirOwnJobsAndAdminsSeeAll) {
   start(job_options());
   const auto submitted = post("/v1/jobs",
                               json{{"task", "generate"},
-                                   {"arguments", {"--out", "logs", "--players", "200"}},
+                                   {"options", {{"out", "logs"}, {"players", 200}}},
                                    {"memory", "256M"},
                                    {"wall", "2m"}}
                                   .dump(),
@@ -176,9 +177,17 @@ TEST_F(JobServiceTest, BadSubmissionsGetClearErrors) {
     return std::to_string(reply->status) + " " +
            json::parse(reply->body)["error"].get<std::string>();
   };
-  EXPECT_EQ(error_of({{"task", "rm"}}),
-            "400 unknown task 'rm'; known: train, compare, effect, audience, playtest, geo, "
-            "features, generate");
+  EXPECT_EQ(error_of({{"task", "rm"}}), "400 unknown task 'rm'; known: " + tasks::job_task_names());
+  // Options are checked against the task's declarations, and named.
+  EXPECT_EQ(error_of({{"task", "generate"}, {"options", {{"out", "logs"}, {"players", "many"}}}}),
+            "400 options.players: expected a whole number, got 'many'");
+  EXPECT_TRUE(error_of({{"task", "generate"}, {"options", {{"out", "logs"}, {"colour", 1}}}})
+                  .starts_with("400 options.colour: not an option of generate (its options: out, "));
+  EXPECT_EQ(error_of({{"task", "geo select"}, {"options", {{"budget", 5}}}}),
+            "400 options.regions is required (geo select: " +
+                tasks::find("geo select")->option("regions")->help + ")");
+  EXPECT_EQ(error_of({{"task", "generate"}, {"arguments", {"--players", "many"}}}),
+            "400 --players: expected a whole number, got 'many'");
   EXPECT_EQ(error_of({{"task", "train"}, {"memory", "0M"}}), "400 memory '0M': must be positive");
   EXPECT_EQ(error_of({{"task", "train"}, {"wall", "soon"}}),
             "400 wall 'soon': expected a duration such as 500ms, 30s, 10m or 2h");

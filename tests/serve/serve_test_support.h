@@ -30,6 +30,7 @@
 #include "serve/api_keys.h"
 #include "serve/server.h"
 #include "spend/models/feature_matrix.h"
+#include "tasks/wiring.h"
 
 namespace playsight::testing {
 
@@ -63,7 +64,7 @@ inline const TrainedGame& trained_game() {
       const auto make_game = [&](const std::string& name, const std::string& options) {
         run_or_fail("generate --out " + out.file(name + "/logs") + " --players 20000 " + options);
         run_or_fail("features --logs " + out.file(name + "/logs") + " --out " +
-                    out.file(name + "/features.csv") + " --no-item-groups --no-progress");
+                    out.file(name + "/features.csv") + " --no-item-groups --progress never");
       };
       make_game("train", "--seed 1");
       std::filesystem::rename(out.file("train/features.csv"), out.features());
@@ -128,6 +129,7 @@ class ServeTest : public ::testing::Test {
     options.models.registry = {registry_url_, temp_.file("store")};
     options.models.served = {{"spend", "production"}};
     options.models.poll_interval = std::chrono::milliseconds(50);
+    options.report_formats = tasks::report_formats();
     return options;
   }
 
@@ -138,7 +140,9 @@ class ServeTest : public ::testing::Test {
     runner.folder = temp_.file("jobs");
     runner.poll_interval = std::chrono::milliseconds(50);
     runner.playsight_binary = PLAYSIGHT_BINARY;
+    runner.task_command = tasks::runner_task_command();
     options.jobs = runner;
+    options.job_tasks = tasks::job_tasks();
     return options;
   }
 

@@ -122,7 +122,7 @@ std::string percent(double value) {
 
 nlohmann::ordered_json effect_json(const NudgeAnalysis& analysis, const EffectContext& context) {
   Json j;
-  j["kind"] = "playsight.nudge_effects";
+  j["kind"] = kEffectKind;
   j["context"] = {{"title", context.title},
                   {"logs", context.logs},
                   {"assignment", context.assignment},

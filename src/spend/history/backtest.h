@@ -12,9 +12,10 @@
 //
 // The total: by default ("none") the predictions as trained; the season windows and the calendar
 // position among the hybrid features teach the trees the season, and on the development cutoffs
-// (docs/spend.md) neither correction below did better. "trend-season": a power map p -> a p^b
-// fitted on every customer of the latest training window (shape and level), times, where a year
-// of history exists, the shop's spend step from that window into the horizon one year before.
+// (docs/guides/spend-backtest.md) neither correction below did better. "trend-season": a power
+// map p -> a p^b fitted on every customer of the latest training window (shape and level), times,
+// where a year of history exists, the shop's spend step from that window into the horizon one
+// year before.
 // "year-over-year": the same recipe run at c - 365 and calibrated to what happened there (twice
 // the training). The interval for the total is a
 // bootstrap over customers: the ratio actual / predicted total of the held-out customers of the

@@ -4,24 +4,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <opencv2/core/utility.hpp>
-#include <opencv2/core/utils/logger.hpp>
 #include <sstream>
 
 #include "audience/audience_report.h"
-#include "cli/commands.h"
 #include "core/error.h"
+#include "tasks/vision_module/run.h"
 
-namespace playsight::cli {
+namespace playsight::tasks::vision_module {
 namespace {
-
-struct AudienceFlags {
-  audience::VideoAudienceOptions options;
-  std::string zone;
-  std::string out = "audience";
-  std::string tracks;
-  int threads = 0;
-};
 
 // "x,y;x,y;x,y" -> points; errors name the point.
 std::vector<audience::Point> parse_zone(const std::string& text) {
@@ -48,86 +38,53 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
   if (!out) throw Error("cannot write " + path.string());
 }
 
-void run_audience(AudienceFlags& flags) {
-  cv::setNumThreads(flags.threads > 0 ? flags.threads : -1);
-  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
-  flags.options.audience.zone = parse_zone(flags.zone);
-  const std::filesystem::path out(flags.out);
+}  // namespace
+
+Result run_audience(const Values& values) {
+  quiet_opencv(values.count("threads"));
+  audience::VideoAudienceOptions options;
+  options.source = values.text("SOURCE");
+  options.audience.zone = parse_zone(values.text("zone"));
+  options.audience.look_seconds = values.number("look-seconds");
+  options.every = static_cast<int>(values.integer("every"));
+  options.person_detector = values.text("detector");
+  options.face_detector = values.text("face-detector");
+  options.annotate_path = values.text("annotate");
+  options.max_missed_seconds = values.number("max-missed-seconds");
+  options.max_seconds = values.number("max-seconds");
+  options.live = values.flag("live");
+  options.models_folder = values.text("models");
+  const std::string& out_text = values.text("out");
+  const std::string& tracks_path = values.text("tracks");
+  const std::filesystem::path out(out_text);
   std::filesystem::create_directories(out);
   std::ofstream seconds(out / "seconds.jsonl", std::ios::binary);
   if (!seconds) throw Error("cannot write " + (out / "seconds.jsonl").string());
-  flags.options.on_second = [&seconds](const audience::SecondRecord& second) {
+  options.on_second = [&seconds](const audience::SecondRecord& second) {
     seconds << audience::second_json(second).dump() << '\n';
     seconds.flush();  // readable while a stream runs
   };
   std::ofstream tracks;
-  if (!flags.tracks.empty()) {
-    tracks.open(flags.tracks, std::ios::binary);
-    if (!tracks) throw InputError(flags.tracks + ": cannot write the tracks here (--tracks)");
-    flags.options.on_frame =
-        [&tracks](std::int64_t frame, double time,
-                  const std::vector<audience::AudienceAnalyser::FramePerson>& people) {
-          tracks << audience::frame_json(frame, time, people).dump() << '\n';
-        };
+  if (!tracks_path.empty()) {
+    tracks.open(tracks_path, std::ios::binary);
+    if (!tracks) throw InputError(tracks_path + ": cannot write the tracks here (--tracks)");
+    options.on_frame = [&tracks](
+                           std::int64_t frame, double time,
+                           const std::vector<audience::AudienceAnalyser::FramePerson>& people) {
+      tracks << audience::frame_json(frame, time, people).dump() << '\n';
+    };
   }
-  const audience::VideoAudienceResult result = audience::analyse_video_audience(flags.options);
-  write_text(out / "summary.json", audience::audience_json(result, flags.options).dump(2) + "\n");
-  write_text(out / "report.html", audience::audience_html(result, flags.options));
+  const audience::VideoAudienceResult result = audience::analyse_video_audience(options);
+  write_text(out / "summary.json", audience::audience_json(result, options).dump(2) + "\n");
+  write_text(out / "report.html", audience::audience_html(result, options));
   std::fputs(audience::audience_summary(result).c_str(), stdout);
-  std::printf("report: %s/report.html (summary.json, seconds.jsonl%s%s)\n", flags.out.c_str(),
-              flags.options.annotate_path.empty() ? "" : ", annotated video ",
-              flags.options.annotate_path.c_str());
+  std::printf("report: %s/report.html (summary.json, seconds.jsonl%s%s)\n", out_text.c_str(),
+              options.annotate_path.empty() ? "" : ", annotated video ",
+              options.annotate_path.c_str());
   if (result.ended_early) std::fprintf(stderr, "playsight: warning: %s\n", result.note.c_str());
+  return {{{"summary", out_text + "/summary.json"},
+           {"seconds", out_text + "/seconds.jsonl"},
+           {"report", out_text + "/report.html"}}};
 }
 
-}  // namespace
-
-void add_audience_command(CLI::App& app) {
-  auto flags = std::make_shared<AudienceFlags>();
-  CLI::App* command = app.add_subcommand(
-      "audience",
-      "Audience of a screen from a camera beside it: passers-by, viewers, dwell and attention "
-      "time, expressions while looking; per second, per minute and in total.");
-  command->add_option("source", flags->options.source, "a video file or a stream URL (rtsp://...)")
-      ->required();
-  command->add_option("--out", flags->out, "folder for summary.json, seconds.jsonl, report.html")
-      ->capture_default_str();
-  command->add_option("--zone", flags->zone,
-                      "polygon in front of the screen, x1,y1;x2,y2;... in pixels (default: the "
-                      "whole frame); a person is in it when the bottom centre of their box is");
-  command
-      ->add_option("--look-seconds", flags->options.audience.look_seconds,
-                   "attention (frontal face) a person needs to count as a viewer")
-      ->capture_default_str();
-  command->add_option("--every", flags->options.every, "analyse every Nth frame")
-      ->capture_default_str();
-  command->add_option("--detector", flags->options.person_detector, "person detector")
-      ->capture_default_str();
-  command
-      ->add_option("--face-detector", flags->options.face_detector,
-                   "face detector (with frontal flags and expressions), or none")
-      ->capture_default_str();
-  command->add_option("--annotate", flags->options.annotate_path,
-                      "also write the video with boxes, ids and gaze marks (.avi, MJPG)");
-  command->add_option("--tracks", flags->tracks,
-                      "also write every analysed frame's tracked people (id, box, in zone, "
-                      "looking) as JSON lines to this file");
-  command
-      ->add_option("--max-missed-seconds", flags->options.max_missed_seconds,
-                   "how long a person's track survives without a detection (crossings, misses)")
-      ->capture_default_str();
-  command
-      ->add_option("--max-seconds", flags->options.max_seconds,
-                   "stop after this much video (0 = all)")
-      ->capture_default_str();
-  command->add_flag("--live", flags->options.live,
-                    "pace a file as a live stream (streams are always paced): skip frames when "
-                    "the analysis falls behind, and say how many");
-  command->add_option("--models", flags->options.models_folder,
-                      "folder of the TF.js models (default: as for detect)");
-  command->add_option("--threads", flags->threads, "OpenCV worker threads (0 = one per core)")
-      ->capture_default_str();
-  command->callback([flags] { run_audience(*flags); });
-}
-
-}  // namespace playsight::cli
+}  // namespace playsight::tasks::vision_module

@@ -1,4 +1,4 @@
-#include "cli/effect_inputs.h"
+#include "tasks/effect_inputs.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -13,7 +13,7 @@
 #include "gamelog/log_folder.h"
 #include "spend/features.h"
 
-namespace playsight::cli {
+namespace playsight::tasks {
 namespace {
 
 namespace fs = std::filesystem;
@@ -160,7 +160,7 @@ void check_training_window(const spend::ModelArtifact& artifact, Days cutoff,
         "): predictions of the control players it was fitted on carry their outcomes, which "
         "biases CUPAC and narrows per-player intervals; train it on features with --cutoff "
         "on or before " +
-        format_date(cutoff - label_days) + " (see README: Nudge effects)");
+        format_date(cutoff - label_days) + " (see docs/guides/experiment.md)");
   }
 }
 
@@ -334,4 +334,4 @@ EffectInputs load_effect_inputs(const EffectInputOptions& options) {
   return inputs;
 }
 
-}  // namespace playsight::cli
+}  // namespace playsight::tasks

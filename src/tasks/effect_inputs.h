@@ -17,7 +17,7 @@
 #include "spend/models/artifact.h"
 #include "spend/models/feature_matrix.h"
 
-namespace playsight::cli {
+namespace playsight::tasks {
 
 struct EffectInputOptions {
   std::string logs;
@@ -44,4 +44,4 @@ struct EffectInputs {
 
 EffectInputs load_effect_inputs(const EffectInputOptions& options);
 
-}  // namespace playsight::cli
+}  // namespace playsight::tasks

@@ -1,43 +1,52 @@
 // playsight models register / list / show / deploy / rollback / history, and playsight sync:
-// the model registry (src/registry/) from the command line. Each parses its flags, calls the
-// registry once and prints a table (or JSON with --json).
+// the model registry (src/registry/) as tasks. Each calls the registry once and prints a table (or
+// JSON with --json).
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "cli/commands.h"
 #include "registry/registry.h"
+#include "tasks/catalog.h"
 
-namespace playsight::cli {
+namespace playsight::tasks {
 namespace {
 
 using registry::AliasMove;
 using registry::ModelRegistry;
 
-struct RegistryFlags {
-  std::string url;
-  std::string store;
-  std::string author;
-  std::string comment;
-  bool json = false;
-
-  ModelRegistry open() const { return ModelRegistry({url, store}); }
-  registry::ChangeNote note() const { return {author, comment}; }
-};
-
-void add_registry_flags(CLI::App* command, RegistryFlags& flags) {
-  command->add_option("--registry", flags.url,
-                      "registry URL: sqlite:///path/registry.db, a plain path, or "
-                      "postgresql://user@host:port/db (default: $PLAYSIGHT_REGISTRY, else "
-                      "sqlite://./playsight-registry/registry.db)");
-  command->add_option("--store", flags.store,
-                      "folder for the artifact copies (default: store/ beside the SQLite file; "
-                      "playsight-registry/store for PostgreSQL)");
+ModelRegistry open_registry(const Values& values) {
+  return ModelRegistry({values.text("registry"), values.text("store")});
 }
 
-void add_change_flags(CLI::App* command, RegistryFlags& flags) {
-  command->add_option("--author", flags.author, "who makes the change (default: $USER)");
-  command->add_option("--comment", flags.comment, "why, for the audit log");
+registry::ChangeNote note_of(const Values& values) {
+  return {values.text("author"), values.text("comment")};
+}
+
+std::vector<Option> registry_options() {
+  return {Option::text("registry",
+                       "registry URL: sqlite:///path/registry.db, a plain path, or "
+                       "postgresql://user@host:port/db (default: $PLAYSIGHT_REGISTRY, else "
+                       "sqlite://./playsight-registry/registry.db)"),
+          Option::path("store",
+                       "folder for the artifact copies (default: store/ beside the SQLite file; "
+                       "playsight-registry/store for PostgreSQL)")};
+}
+
+std::vector<Option> change_options() {
+  return {Option::text("author", "who makes the change (default: $USER)"),
+          Option::text("comment", "why, for the audit log")};
+}
+
+Option json_option() {
+  return Option::flag("json", "print JSON");
+}
+
+// The options, then the change options (when the task changes the registry), then the registry's.
+std::vector<Option> with_registry(std::vector<Option> options, bool changes) {
+  if (changes)
+    for (Option& option : change_options()) options.push_back(std::move(option));
+  for (Option& option : registry_options()) options.push_back(std::move(option));
+  return options;
 }
 
 // Prints rows under a header, each column as wide as its widest cell.
@@ -95,11 +104,13 @@ std::string code_version(const registry::ModelVersion& version) {
   return out;
 }
 
-void print_list(RegistryFlags& flags, const std::string& model) {
-  ModelRegistry registry = flags.open();
+Result print_list(const Values& values) {
+  const std::string& model = values.text("NAME");
+  const bool json = values.flag("json");
+  ModelRegistry registry = open_registry(values);
   if (model.empty()) {
     const auto models = registry.models();
-    if (flags.json) {
+    if (json) {
       nlohmann::json out = nlohmann::json::array();
       for (const auto& m : models) {
         nlohmann::json aliases = nlohmann::json::object();
@@ -110,7 +121,7 @@ void print_list(RegistryFlags& flags, const std::string& model) {
                        {"latest_created_at", m.latest_created_at},
                        {"aliases", aliases}});
       }
-      return print_json(out);
+      return print_json(out), Result{};
     }
     std::vector<std::vector<std::string>> rows;
     for (const auto& m : models)
@@ -120,16 +131,17 @@ void print_list(RegistryFlags& flags, const std::string& model) {
       std::printf("no models in %s\n", registry.url().c_str());
     else
       print_table({"model", "versions", "latest", "registered", "aliases"}, rows);
-    return;
+    return {};
   }
   const auto versions = registry.versions(model);
   const auto aliases = registry.aliases(model);
-  if (flags.json) return print_json_array(versions);
+  if (json) return print_json_array(versions), Result{};
   std::vector<std::vector<std::string>> rows;
   for (const auto& v : versions)
     rows.push_back({std::to_string(v.version), v.created_at, v.author, v.content_hash.substr(0, 12),
                     v.model_spec.empty() ? "-" : v.model_spec, aliases_of(aliases, v.version)});
   print_table({"version", "registered", "author", "sha256", "spec", "aliases"}, rows);
+  return {};
 }
 
 std::string json_value_text(const nlohmann::json& value) {
@@ -141,16 +153,19 @@ std::string json_value_text(const nlohmann::json& value) {
   return value.is_string() ? value.get<std::string>() : value.dump();
 }
 
-void print_show(RegistryFlags& flags, const std::string& model, const std::string& which) {
-  ModelRegistry registry = flags.open();
+Result print_show(const Values& values) {
+  const std::string& model = values.text("NAME");
+  const std::string& which = values.text("VERSION");
+  const bool json = values.flag("json");
+  ModelRegistry registry = open_registry(values);
   const registry::ModelVersion v = registry.version(model, which);
   const auto aliases = registry.aliases(model);
-  if (flags.json) {
+  if (json) {
     nlohmann::json out = registry::to_json(v);
     out["aliases"] = nlohmann::json::array();
     for (const auto& alias : aliases)
       if (alias.version == v.version) out["aliases"].push_back(alias.alias);
-    return print_json(out);
+    return print_json(out), Result{};
   }
   std::vector<std::vector<std::string>> rows = {{"model", v.model},
                                                 {"version", std::to_string(v.version)},
@@ -168,135 +183,122 @@ void print_show(RegistryFlags& flags, const std::string& model, const std::strin
   for (const auto& [key, value] : v.training.items())
     rows.push_back({"training " + key, json_value_text(value)});
   print_table({"field", "value"}, rows);
+  return {};
 }
 
-void print_history(RegistryFlags& flags, const std::string& model) {
-  ModelRegistry registry = flags.open();
+Result print_history(const Values& values) {
+  const std::string& model = values.text("NAME");
+  const bool json = values.flag("json");
+  ModelRegistry registry = open_registry(values);
   const auto entries = registry.history(model);
-  if (flags.json) return print_json_array(entries);
+  if (json) return print_json_array(entries), Result{};
   std::vector<std::vector<std::string>> rows;
   for (const auto& e : entries)
     rows.push_back({std::to_string(e.id), e.at, e.actor, e.action, e.model,
                     e.alias.empty() ? "-" : e.alias, version_text(e.from_version),
                     version_text(e.to_version), e.comment.empty() ? "-" : e.comment});
   print_table({"id", "when", "who", "action", "model", "alias", "from", "to", "comment"}, rows);
+  return {};
 }
 
-void run_register(RegistryFlags& flags, const std::string& folder, const std::string& name,
-                  const std::string& git_commit) {
-  ModelRegistry registry = flags.open();
-  const registry::RegisteredVersion result =
-      registry.register_version({folder, name, git_commit, flags.note()});
+Result run_register(const Values& values) {
+  const std::string& folder = values.text("FOLDER");
+  ModelRegistry registry = open_registry(values);
+  const registry::RegisteredVersion result = registry.register_version(
+      {folder, values.text("name"), values.text("git-commit"), note_of(values)});
   const registry::ModelVersion& v = result.version;
   std::printf("registered %s version %d from %s (sha256 %s)\n", v.model.c_str(), v.version,
               folder.c_str(), v.content_hash.c_str());
   if (result.same_content_as)
     std::printf("note: the same content as version %d\n", *result.same_content_as);
   std::printf("stored in %s\n", v.stored_folder.c_str());
+  return {{{"version", v.stored_folder}}};
 }
 
-void run_deploy(RegistryFlags& flags, const std::string& model, int version,
-                const std::string& alias) {
-  ModelRegistry registry = flags.open();
-  const AliasMove move = registry.deploy(model, version, alias, flags.note());
+Result run_deploy(const Values& values) {
+  const std::string& model = values.text("NAME");
+  const int version = static_cast<int>(values.integer("VERSION"));
+  const std::string& alias = values.text("alias");
+  ModelRegistry registry = open_registry(values);
+  const AliasMove move = registry.deploy(model, version, alias, note_of(values));
   if (move.changed()) {
     std::printf("deployed %s\n", move_text(move).c_str());
   } else {
     std::printf("%s %s is already at version %d: nothing changed\n", model.c_str(), alias.c_str(),
                 version);
   }
+  return {};
 }
 
-void run_sync(RegistryFlags& flags, const std::string& file, bool dry_run) {
+Result run_rollback(const Values& values) {
+  const AliasMove move =
+      open_registry(values).rollback(values.text("NAME"), values.text("alias"), note_of(values));
+  std::printf("rolled back %s\n", move_text(move).c_str());
+  return {};
+}
+
+Result run_sync(const Values& values) {
+  const std::string& file = values.text("FILE");
+  const bool dry_run = values.flag("dry-run");
   const registry::DeployFile deploy_file = registry::read_deploy_file(file);
-  ModelRegistry registry = flags.open();
-  const registry::SyncPlan plan = registry.sync(deploy_file, flags.note(), dry_run);
+  ModelRegistry registry = open_registry(values);
+  const registry::SyncPlan plan = registry.sync(deploy_file, note_of(values), dry_run);
   std::printf("%s%s: %zu alias%s %s, %zu already as the file says\n", file.c_str(),
               dry_run ? " (dry run, nothing applied)" : "", plan.moves.size(),
               plan.moves.size() == 1 ? "" : "es", dry_run ? "would move" : "moved",
               plan.unchanged.size());
   for (const AliasMove& move : plan.moves) std::printf("  %s\n", move_text(move).c_str());
+  return {};
 }
 
 }  // namespace
 
-void add_models_command(CLI::App& app) {
-  CLI::App* models = app.add_subcommand(
-      "models",
-      "The model registry: register model folders as versions, deploy them to aliases "
-      "(production, staging, ...), roll back, and read the audit log.");
-  models->require_subcommand(1);
-
-  struct Arguments {
-    RegistryFlags flags;
-    std::string folder, name, model, which, alias, git_commit;
-    int version = 0;
-  };
-  auto a = std::make_shared<Arguments>();
-
-  CLI::App* reg = models->add_subcommand(
-      "register", "Copy a model folder into the registry as the model's next version.");
-  reg->add_option("FOLDER", a->folder, "model folder (with model.json)")->required();
-  reg->add_option("--name", a->name, "the model's name in the registry, e.g. spend")->required();
-  reg->add_option("--git-commit", a->git_commit, "commit of the code that made the model");
-  add_change_flags(reg, a->flags);
-  add_registry_flags(reg, a->flags);
-  reg->callback([a] { run_register(a->flags, a->folder, a->name, a->git_commit); });
-
-  CLI::App* list = models->add_subcommand("list", "The models, or one model's versions.");
-  list->add_option("NAME", a->model, "a model: list its versions");
-  list->add_flag("--json", a->flags.json, "print JSON");
-  add_registry_flags(list, a->flags);
-  list->callback([a] { print_list(a->flags, a->model); });
-
-  CLI::App* show = models->add_subcommand("show", "One version with its metrics and provenance.");
-  show->add_option("NAME", a->model, "the model")->required();
-  show->add_option("VERSION", a->which, "a version number or an alias (default: the latest)");
-  show->add_flag("--json", a->flags.json, "print JSON");
-  add_registry_flags(show, a->flags);
-  show->callback([a] { print_show(a->flags, a->model, a->which); });
-
-  CLI::App* deploy = models->add_subcommand("deploy", "Point an alias at a version.");
-  deploy->add_option("NAME", a->model, "the model")->required();
-  deploy->add_option("VERSION", a->version, "the version number")->required();
-  deploy->add_option("--alias", a->alias, "the alias to move, e.g. production")->required();
-  add_change_flags(deploy, a->flags);
-  add_registry_flags(deploy, a->flags);
-  deploy->callback([a] { run_deploy(a->flags, a->model, a->version, a->alias); });
-
-  CLI::App* rollback = models->add_subcommand(
-      "rollback", "Move an alias back to the version it pointed at before its last deploy.");
-  rollback->add_option("NAME", a->model, "the model")->required();
-  rollback->add_option("--alias", a->alias, "the alias, e.g. production")->required();
-  add_change_flags(rollback, a->flags);
-  add_registry_flags(rollback, a->flags);
-  rollback->callback([a] {
-    const AliasMove move = a->flags.open().rollback(a->model, a->alias, a->flags.note());
-    std::printf("rolled back %s\n", move_text(move).c_str());
-  });
-
-  CLI::App* history = models->add_subcommand("history", "The audit log, oldest first.");
-  history->add_option("NAME", a->model, "only this model");
-  history->add_flag("--json", a->flags.json, "print JSON");
-  add_registry_flags(history, a->flags);
-  history->callback([a] { print_history(a->flags, a->model); });
+// A task that only calls a registry function (no progress).
+template <Result (*run)(const Values&)>
+Result plain(const Values& values, Progress&) {
+  return run(values);
 }
 
-void add_sync_command(CLI::App& app) {
-  struct Arguments {
-    RegistryFlags flags;
-    std::string file;
-    bool dry_run = false;
+std::vector<Task> models_tasks() {
+  const auto task = [](std::string name, std::string summary, std::vector<Option> options,
+                       bool changes, Result (*run)(const Values&, Progress&)) {
+    return Task{.name = std::move(name),
+                .part = "registry",
+                .summary = std::move(summary),
+                .options = with_registry(std::move(options), changes),
+                .run = run};
   };
-  auto a = std::make_shared<Arguments>();
-  CLI::App* sync = app.add_subcommand(
-      "sync", "Bring the registry's aliases to the versions a deploy file (TOML) names.");
-  sync->add_option("FILE", a->file, "deploy file: [models.NAME] tables of alias = version")
-      ->required();
-  sync->add_flag("--dry-run", a->dry_run, "show what would move, change nothing");
-  add_change_flags(sync, a->flags);
-  add_registry_flags(sync, a->flags);
-  sync->callback([a] { run_sync(a->flags, a->file, a->dry_run); });
+  return {
+      task("models register", "Copy a model folder into the registry as the model's next version.",
+           {Option::path("FOLDER", "model folder (with model.json)").needed(),
+            Option::text("name", "the model's name in the registry, e.g. spend").needed(),
+            Option::text("git-commit", "commit of the code that made the model")},
+           true, plain<run_register>),
+      task("models list", "The models, or one model's versions.",
+           {Option::text("NAME", "a model: list its versions"), json_option()}, false,
+           plain<print_list>),
+      task("models show", "One version with its metrics and provenance.",
+           {Option::text("NAME", "the model").needed(),
+            Option::text("VERSION", "a version number or an alias (default: the latest)"),
+            json_option()},
+           false, plain<print_show>),
+      task("models deploy", "Point an alias at a version.",
+           {Option::text("NAME", "the model").needed(),
+            Option::integer("VERSION", "the version number", 0).without_default().needed(),
+            Option::text("alias", "the alias to move, e.g. production").needed()},
+           true, plain<run_deploy>),
+      task("models rollback",
+           "Move an alias back to the version it pointed at before its last deploy.",
+           {Option::text("NAME", "the model").needed(),
+            Option::text("alias", "the alias, e.g. production").needed()},
+           true, plain<run_rollback>),
+      task("models history", "The audit log, oldest first.",
+           {Option::text("NAME", "only this model"), json_option()}, false, plain<print_history>),
+      task("sync", "Bring the registry's aliases to the versions a deploy file (TOML) names.",
+           {Option::path("FILE", "deploy file: [models.NAME] tables of alias = version").needed(),
+            Option::flag("dry-run", "show what would move, change nothing")},
+           true, plain<run_sync>),
+  };
 }
 
-}  // namespace playsight::cli
+}  // namespace playsight::tasks
