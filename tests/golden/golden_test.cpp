@@ -99,7 +99,7 @@ class ReportRun {
   // their features at the logs' cutoff.
   bool game() const {
     return playsight("generate --players 3000 --seed 7 --threads 1 --out logs") &&
-           playsight("features --logs logs --threads 1 --no-progress --out features.csv");
+           playsight("features --logs logs --threads 1 --progress never --out features.csv");
   }
 
   // Compares the normalised `produced` (relative to the run's folder) with
@@ -168,13 +168,13 @@ TEST(Golden, Effect) {
   ReportRun run;
   ASSERT_TRUE(run.game());
   ASSERT_TRUE(run.playsight(
-      "features --logs logs --cutoff 2026-09-01 --threads 1 --no-progress --out pre/features.csv"));
+      "features --logs logs --cutoff 2026-09-01 --threads 1 --progress never --out pre/features.csv"));
   ASSERT_TRUE(
       run.playsight("train --features pre/features.csv --model tweedie_model --all-players "
                     "--threads 1 --seed 42 --out pre/model"));
   ASSERT_TRUE(
       run.playsight("effect --logs logs --model pre/model --item-projection "
-                    "pre/features.item_projection.json --threads 1 --seed 1 --no-progress "
+                    "pre/features.item_projection.json --threads 1 --seed 1 --progress never "
                     "--out effect"));
   run.expect_golden("effect", "effect/effect.json");
   run.expect_golden("effect", "effect/effect.html");
