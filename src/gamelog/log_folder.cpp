@@ -41,7 +41,7 @@ LogFolder find_log_files(const std::string& folder) {
 }
 
 std::string manifest_cutoff(const std::string& folder) {
-  std::ifstream in(std::filesystem::path(folder) / "manifest.json");
+  std::ifstream in(std::filesystem::path(folder) / kManifestFile);
   if (!in) return "";
   try {
     return nlohmann::json::parse(in).value("/dates/cutoff"_json_pointer, std::string());

@@ -1,8 +1,8 @@
 #pragma once
 // The game-log schema: one CSV file per kind of event, in one folder. This list is the single
 // source of truth for the file and column names that `playsight generate` writes, that ingestion
-// reads, and that docs/guides/gamelog.md documents. Files have a header row; columns may come in any order
-// and extra columns are ignored; rows need not be sorted.
+// reads, and that docs/guides/gamelog.md documents. Files have a header row; columns may come in
+// any order and extra columns are ignored; rows need not be sorted.
 //
 //   players.csv      player_id, gender (F/M/U), age (years), signup_date (YYYY-MM-DD)
 //   items.csv        item_id, category, price_krw, is_main (0/1), is_high_value (0/1)
@@ -11,7 +11,8 @@
 //   purchases.csv    player_id, purchase_time, item_id, price_krw item bought with cash
 //   shop_visits.csv  player_id, visit_time                        cash-shop visits
 //   experiment.csv   player_id, group, exposure_time              nudge assignment at the cutoff
-//   nudge_truth.csv  generator only: the true per-player effect of the nudge (see generator.h)
+//   nudge_truth.csv  generator only: the true per-player effect of the nudge (see
+//   simulate/generator.h)
 //
 // A plain transaction file (any shop's purchase history) has user_id, timestamp, amount.
 // Times are timestamps as core/time.h reads them; amounts and prices are KRW (numbers).
@@ -20,6 +21,9 @@
 #include <string_view>
 
 namespace playsight::gamelog {
+
+// What `playsight generate` wrote and when (its dates.cutoff is the default cutoff of the folder).
+inline constexpr std::string_view kManifestFile = "manifest.json";
 
 struct FileSchema {
   std::string_view file_name;

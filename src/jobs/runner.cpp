@@ -327,6 +327,14 @@ JobRecord JobRunner::submit(const JobRequest& request) {
   JobRecord record;
   record.owner = request.owner;
   record.task = request.task;
+  validate(request.limits);
+  if (request.limits.memory_bytes > impl_->options.max_memory_per_user)
+    throw InputError("--memory " + format_memory(request.limits.memory_bytes) +
+                     ": over the per-user memory quota of " +
+                     format_memory(impl_->options.max_memory_per_user));
+  if (request.interactive && request.idle_ms <= 0)
+    throw InputError("--idle: the idle timeout must be positive");
+  // The limits first, then the task's options (checked against its declaration).
   if (request.command.empty()) {
     if (!impl_->options.task_command)
       throw InputError("unknown task " + quote_for_message(request.task) +
@@ -337,13 +345,6 @@ JobRecord JobRunner::submit(const JobRequest& request) {
     record.command = request.command;
     record.command.insert(record.command.end(), request.arguments.begin(), request.arguments.end());
   }
-  validate(request.limits);
-  if (request.limits.memory_bytes > impl_->options.max_memory_per_user)
-    throw InputError("--memory " + format_memory(request.limits.memory_bytes) +
-                     ": over the per-user memory quota of " +
-                     format_memory(impl_->options.max_memory_per_user));
-  if (request.interactive && request.idle_ms <= 0)
-    throw InputError("--idle: the idle timeout must be positive");
   record.limits = request.limits;
   record.interactive = request.interactive;
   record.idle_ms = request.idle_ms;

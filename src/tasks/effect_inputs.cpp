@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/time.h"
 #include "gamelog/log_folder.h"
+#include "gamelog/schema.h"
 #include "spend/features.h"
 
 namespace playsight::tasks {
@@ -30,7 +31,7 @@ std::string count_was(std::size_t count, const char* noun) {
 }
 
 nlohmann::json read_manifest(const std::string& logs) {
-  std::ifstream in(fs::path(logs) / "manifest.json");
+  std::ifstream in(fs::path(logs) / gamelog::kManifestFile);
   if (!in) return nlohmann::json::object();
   try {
     return nlohmann::json::parse(in);

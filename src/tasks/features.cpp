@@ -10,8 +10,8 @@
 #include "core/error.h"
 #include "core/table.h"
 #include "core/time.h"
-#include "playsight/version.h"
 #include "gamelog/log_folder.h"
+#include "playsight/version.h"
 #include "spend/feature_catalog.h"
 #include "tasks/catalog.h"
 
@@ -49,8 +49,8 @@ void list_features(const spend::FeatureOptions& options) {
   }
 }
 
-nlohmann::json report_json(const spend::FeatureOptions& options,
-                           const spend::FeatureResult& result, const std::string& out) {
+nlohmann::json report_json(const spend::FeatureOptions& options, const spend::FeatureResult& result,
+                           const std::string& out) {
   nlohmann::json report;
   report["kind"] = "playsight.features_report";
   report["playsight_version"] = kVersion;
@@ -206,7 +206,8 @@ std::vector<Task> features_tasks() {
                  "cash shop, demographics, item groups (PCA), and the label (top-ups after the "
                  "cutoff).",
       .options =
-          {Option::path("logs", "folder of game-log CSV files (log schema: docs/guides/gamelog.md)"),
+          {Option::path("logs",
+                        "folder of game-log CSV files (log schema: docs/guides/gamelog.md)"),
            Option::path("transactions",
                         "a plain transaction file user_id,timestamp,amount instead of a game log"),
            Option::date("cutoff",
@@ -221,8 +222,10 @@ std::vector<Task> features_tasks() {
                         "sub-windows (days) for counts and sums; the last must equal --window-days",
                         "7,30,90"),
            Option::integer("label-days", "label horizon H", defaults.label_days).in_unit("days"),
-           Option::choice("label", "the label column: auto (only if the logs reach the end of the "
-                          "label window), always, never", {"auto", "always", "never"}, "auto"),
+           Option::choice("label",
+                          "write the label column (auto: only if the logs reach the end of the "
+                          "label window)",
+                          {"auto", "always", "never"}, "auto"),
            Option::integer("item-components", "number of item groups (PCA components)",
                            defaults.item_components),
            Option::integer("top-items", "the most-bought items that item groups are found among",
@@ -231,9 +234,11 @@ std::vector<Task> features_tasks() {
                         "apply item groups saved by an earlier run (its .item_projection.json) "
                         "instead of fitting"),
            Option::flag("no-item-groups", "skip the item PCA columns"),
-           Option::flag("skip-bad-rows", "count and report bad rows instead of stopping at the first"),
+           Option::flag("skip-bad-rows",
+                        "count and report bad rows instead of stopping at the first"),
            shared::threads(),
-           Option::flag("parse-only", "parse every field and compute nothing (to measure parsing alone)"),
+           Option::flag("parse-only",
+                        "parse every field and compute nothing (to measure parsing alone)"),
            Option::flag("list", "print every feature with its definition and exit"),
            Option::text("shard",
                         "INDEX/COUNT: only the players whose id hash falls in this shard (the "

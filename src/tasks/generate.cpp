@@ -5,7 +5,8 @@
 
 #include "core/error.h"
 #include "core/time.h"
-#include "gamelog/generator.h"
+#include "gamelog/schema.h"
+#include "simulate/generator.h"
 #include "tasks/catalog.h"
 
 namespace playsight::tasks {
@@ -23,13 +24,13 @@ std::string human_bytes(std::int64_t bytes) {
   return text;
 }
 
-void print_summary(const gamelog::GeneratorSummary& summary) {
+void print_summary(const simulate::GeneratorSummary& summary) {
   std::printf("Generated %lld players, %lld events (%s .. %s, cutoff %s) in %.1f s\n",
               static_cast<long long>(summary.players), static_cast<long long>(summary.events),
               format_date(summary.log_start).c_str(), format_date(summary.log_end - 1).c_str(),
               format_date(summary.cutoff).c_str(), summary.seconds);
   std::int64_t total_bytes = 0;
-  for (const gamelog::GeneratedFile& file : summary.files) {
+  for (const simulate::GeneratedFile& file : summary.files) {
     std::printf("  %-16s %12lld rows  %10s\n", file.name.c_str(), static_cast<long long>(file.rows),
                 human_bytes(file.bytes).c_str());
     total_bytes += file.bytes;
@@ -48,7 +49,7 @@ void print_summary(const gamelog::GeneratorSummary& summary) {
 }
 
 Result run_generate(const Values& values, Progress&) {
-  gamelog::GeneratorOptions options;
+  simulate::GeneratorOptions options;
   options.cutoff = parse_date(values.text("cutoff"));
   options.output_folder = values.text("out");
   options.players = values.integer("players");
@@ -59,10 +60,10 @@ Result run_generate(const Values& values, Progress&) {
   options.control_share = values.number("control-share");
   options.threads = values.count("threads");
   options.overwrite = values.flag("force");
-  const gamelog::GeneratorSummary summary = gamelog::generate_game_logs(options);
+  const simulate::GeneratorSummary summary = simulate::generate_game_logs(options);
   print_summary(summary);
   Result result;
-  for (const gamelog::GeneratedFile& file : summary.files)
+  for (const simulate::GeneratedFile& file : summary.files)
     result.written.push_back({file.name, (summary.output_folder / file.name).string()});
   return result;
 }
@@ -70,7 +71,7 @@ Result run_generate(const Values& values, Progress&) {
 }  // namespace
 
 std::vector<Task> generate_tasks() {
-  const gamelog::GeneratorOptions defaults;
+  const simulate::GeneratorOptions defaults;
   return {{
       .name = "generate",
       .part = "gamelog",
@@ -80,7 +81,8 @@ std::vector<Task> generate_tasks() {
       .options =
           {shared::out("folder to write the files to (created if missing)").needed(),
            Option::integer("players", "number of players", defaults.players),
-           shared::seed("random seed: same seed, same files", static_cast<long long>(defaults.seed)),
+           shared::seed("random seed: same seed, same files",
+                        static_cast<long long>(defaults.seed)),
            Option::date("cutoff",
                         "end of the history window, start of the label window and of the nudge "
                         "experiment",
@@ -98,7 +100,8 @@ std::vector<Task> generate_tasks() {
            shared::threads(),
            Option::flag("force", "write into a non-empty folder, overwriting the generated files")},
       .run = run_generate,
-      .outputs = {{"manifest", "manifest.json", "", "what was generated, with its options"}},
+      .outputs = {{"manifest", std::string(gamelog::kManifestFile), "",
+                   "what was generated, with its options"}},
       .examples = {{"playsight generate --out logs --players 20000 --seed 7",
                     "20,000 players' logs in logs/ (a few seconds)"}},
       .job = true,

@@ -95,12 +95,11 @@ json value_of(const Option& option, const std::string& text, const Naming& namin
     case Type::kFlag:
       if (text == "true" || text == "1") return true;
       if (text == "false" || text == "0") return false;
-      throw InputError(naming(option) + ": expected true or false, got " +
-                       quote_for_message(text));
+      throw InputError(naming(option) + ": expected true or false, got " + quote_for_message(text));
     case Type::kChoice:
       if (std::find(option.choices.begin(), option.choices.end(), text) == option.choices.end())
-        throw InputError(naming(option) + ": expected one of " + joined(option.choices) +
-                         ", got " + quote_for_message(text));
+        throw InputError(naming(option) + ": expected one of " + joined(option.choices) + ", got " +
+                         quote_for_message(text));
       return text;
     case Type::kDate:
       if (text.empty()) return text;
@@ -331,7 +330,8 @@ bool Values::given(const std::string& name) const {
 bool Values::has(const std::string& name) const {
   const nlohmann::json& value = at(name);
   if (value.is_null()) return false;
-  if (value.is_string() || value.is_array()) return !value.empty();
+  if (value.is_string()) return !value.get_ref<const std::string&>().empty();
+  if (value.is_array()) return !value.empty();
   return true;
 }
 
@@ -377,8 +377,8 @@ Values values_from_arguments(const Task& task, const std::vector<std::string>& a
       continue;
     }
     const std::size_t equals = word.find('=');
-    const std::string name = word.substr(2, equals == std::string::npos ? std::string::npos
-                                                                        : equals - 2);
+    const std::string name =
+        word.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
     const Option* option = task.option(name);
     if (!option || option->positional())
       throw InputError("--" + name + ": not an option of " + task.name);
@@ -397,8 +397,9 @@ Values values_from_arguments(const Task& task, const std::vector<std::string>& a
 Values values_from_json(const Task& task, const json& options) {
   const Naming naming{true};
   if (!options.is_object())
-    throw InputError("options: expected a JSON object of option names and values, e.g. "
-                     "{\"out\": \"report\"}");
+    throw InputError(
+        "options: expected a JSON object of option names and values, e.g. "
+        "{\"out\": \"report\"}");
   json values = json::object();
   std::vector<std::string> names;
   for (const auto& [key, value] : options.items()) {
@@ -406,8 +407,8 @@ Values values_from_json(const Task& task, const json& options) {
     for (const Option& candidate : task.options)
       if (json_name(candidate) == key) option = &candidate;
     if (!option)
-      throw InputError("options." + key + ": not an option of " + task.name + " (its options: " +
-                       known_options(task, naming) + ")");
+      throw InputError("options." + key + ": not an option of " + task.name +
+                       " (its options: " + known_options(task, naming) + ")");
     std::vector<std::string> texts;
     if (option->type == Type::kList && value.is_array()) {
       for (const json& item : value) {

@@ -11,8 +11,8 @@
 #include "../support/checks.h"
 #include "../support/temp_dir.h"
 #include "core/error.h"
-#include "gamelog/generator.h"
 #include "gamelog/log_folder.h"
+#include "simulate/generator.h"
 #include "spend/features.h"
 #include "spend/models/artifact.h"
 #include "spend/models/training.h"
@@ -28,11 +28,11 @@ struct SharedGame {
   ModelOptions options;
 
   SharedGame() {
-    gamelog::GeneratorOptions generator;
+    simulate::GeneratorOptions generator;
     generator.players = 6000;
     generator.seed = 11;
     generator.output_folder = dir.file("logs");
-    gamelog::generate_game_logs(generator);
+    simulate::generate_game_logs(generator);
     FeatureOptions feature_options;
     feature_options.cutoff = generator.cutoff;
     feature_options.progress = false;

@@ -1,14 +1,16 @@
-#include "gamelog/generator/simulation.h"
+#include "simulate/detail/simulation.h"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
 
-#include "gamelog/generator/player.h"
-#include "gamelog/generator/rates.h"
 #include "gamelog/schema.h"
+#include "simulate/detail/player.h"
+#include "simulate/detail/rates.h"
 
-namespace playsight::gamelog::generator {
+namespace playsight::simulate::detail {
+
+using namespace gamelog;  // the schema of the files written
 namespace {
 
 constexpr Seconds kMinPlaySeconds = 30;
@@ -282,4 +284,4 @@ void simulate_player(const World& world, std::int64_t id, BlockOutput& out) {
     ++out.churned_in_label;
 }
 
-}  // namespace playsight::gamelog::generator
+}  // namespace playsight::simulate::detail

@@ -1,4 +1,4 @@
-#include "gamelog/generator.h"
+#include "simulate/generator.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,18 +14,20 @@
 #include "core/error.h"
 #include "core/parallel.h"
 #include "core/progress.h"
-#include "gamelog/generator/simulation.h"
-#include "gamelog/generator/world.h"
 #include "gamelog/schema.h"
 #include "playsight/version.h"
+#include "simulate/detail/simulation.h"
+#include "simulate/detail/world.h"
 
-namespace playsight::gamelog {
+namespace playsight::simulate {
+
+using namespace gamelog;  // the schema of the files written
 namespace {
 
 namespace fs = std::filesystem;
-using generator::BlockOutput;
-using generator::kOutputFileCount;
-using generator::OutputFile;
+using detail::BlockOutput;
+using detail::kOutputFileCount;
+using detail::OutputFile;
 
 constexpr std::int64_t kPlayersPerBlock = 1'000;
 
@@ -170,14 +172,14 @@ void prepare_output_folder(const GeneratorOptions& options) {
   if (error) throw Error("cannot create folder " + folder.string() + ": " + error.message());
 }
 
-void write_items(const generator::World& world, const fs::path& folder, GeneratorSummary& summary) {
+void write_items(const detail::World& world, const fs::path& folder, GeneratorSummary& summary) {
   OutputFileWriter file(folder / std::string(kItems.file_name));
   TextBuffer text;
   text.append(header_line(columns_of(kItems)));
-  for (const generator::Item& item : world.items) {
+  for (const detail::Item& item : world.items) {
     text.append_int(item.id);
     text.append(',');
-    text.append(generator::kCategoryNames[static_cast<std::size_t>(item.category)]);
+    text.append(detail::kCategoryNames[static_cast<std::size_t>(item.category)]);
     text.append(',');
     text.append_int(item.price_krw);
     text.append(',');
@@ -276,7 +278,7 @@ class PlayerFiles {
 
 // Simulates the players in blocks of kPlayersPerBlock on the option's threads; the blocks are
 // written in order, so the files do not depend on the thread count.
-void simulate_in_blocks(const generator::World& world, const GeneratorOptions& options,
+void simulate_in_blocks(const detail::World& world, const GeneratorOptions& options,
                         PlayerFiles& files, Progress& progress) {
   const auto blocks =
       static_cast<std::size_t>((options.players + kPlayersPerBlock - 1) / kPlayersPerBlock);
@@ -292,7 +294,7 @@ void simulate_in_blocks(const generator::World& world, const GeneratorOptions& o
       output->group_players.assign(files.groups(), 0);
       output->label_topups_krw.reserve(static_cast<std::size_t>(kPlayersPerBlock));
       for (std::int64_t id = first; id <= last; ++id) {
-        generator::simulate_player(world, id, *output);
+        detail::simulate_player(world, id, *output);
       }
       sink.deliver(block, std::move(output));
       progress.advance(static_cast<std::uint64_t>(last - first + 1));
@@ -394,7 +396,7 @@ GeneratorSummary generate_game_logs(const GeneratorOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   validate_generator_options(options);
   prepare_output_folder(options);
-  const generator::World world = generator::build_world(options);
+  const detail::World world = detail::build_world(options);
 
   GeneratorSummary summary;
   summary.output_folder = options.output_folder;
@@ -422,4 +424,4 @@ GeneratorSummary generate_game_logs(const GeneratorOptions& options) {
   return summary;
 }
 
-}  // namespace playsight::gamelog
+}  // namespace playsight::simulate

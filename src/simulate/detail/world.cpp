@@ -1,11 +1,11 @@
-#include "gamelog/generator/world.h"
+#include "simulate/detail/world.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <numeric>
 
-namespace playsight::gamelog::generator {
+namespace playsight::simulate::detail {
 namespace {
 
 // How many items of each category and the price points they come at (KRW, VAT included, so
@@ -174,4 +174,4 @@ World build_world(const GeneratorOptions& options) {
   return world;
 }
 
-}  // namespace playsight::gamelog::generator
+}  // namespace playsight::simulate::detail

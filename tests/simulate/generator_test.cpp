@@ -1,7 +1,7 @@
 // The game-log generator: determinism, the files' shape, and the properties the rest of
 // playsight relies on (payer share, heavy tail, item popularity, balances, the nudge truth).
 // Most tests share one generated log of kSharedPlayers players (about a second to make).
-#include "gamelog/generator.h"
+#include "simulate/generator.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -26,8 +26,10 @@
 #include "core/time.h"
 #include "gamelog/schema.h"
 
-namespace playsight::gamelog {
+namespace playsight::simulate {
 namespace {
+
+using namespace gamelog;
 
 constexpr std::int64_t kSharedPlayers = 50'000;
 
@@ -588,4 +590,4 @@ TEST(GenerateCommand, WritesTheFilesAndPrintsASummary) {
 }
 
 }  // namespace
-}  // namespace playsight::gamelog
+}  // namespace playsight::simulate

@@ -10,9 +10,9 @@
 #include "core/random.h"
 #include "core/text_buffer.h"
 #include "core/time.h"
-#include "gamelog/generator.h"
+#include "simulate/generator.h"
 
-namespace playsight::gamelog::generator {
+namespace playsight::simulate::detail {
 
 inline constexpr int kCategoryCount = 8;
 inline constexpr std::array<std::string_view, kCategoryCount> kCategoryNames{
@@ -81,4 +81,4 @@ World build_world(const GeneratorOptions& options);
 // How much a player of a taste cluster likes a category (1 = average).
 double taste_weight(int cluster, int category);
 
-}  // namespace playsight::gamelog::generator
+}  // namespace playsight::simulate::detail

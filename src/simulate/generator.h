@@ -36,7 +36,7 @@
 
 #include "core/time.h"
 
-namespace playsight::gamelog {
+namespace playsight::simulate {
 
 // The nudge-truth file (not part of the ingestion schema: only the generator knows the truth).
 inline constexpr std::string_view kNudgeTruthFile = "nudge_truth.csv";
@@ -47,7 +47,6 @@ inline constexpr std::array<std::string_view, 7> kNudgeTruthColumns{"player_id",
                                                                     "true_effect_krw",
                                                                     "realised_topup_control_krw",
                                                                     "realised_topup_nudged_krw"};
-inline constexpr std::string_view kManifestFile = "manifest.json";
 
 // Each field is one flag of `playsight generate` (same name, dashes for underscores, except
 // output_folder = --out and overwrite = --force); validation errors name the flag.
@@ -100,4 +99,4 @@ struct GeneratorSummary {
 // stderr when it is a terminal.
 GeneratorSummary generate_game_logs(const GeneratorOptions& options);
 
-}  // namespace playsight::gamelog
+}  // namespace playsight::simulate

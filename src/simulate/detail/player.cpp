@@ -1,11 +1,11 @@
-#include "gamelog/generator/player.h"
+#include "simulate/detail/player.h"
 
 #include <algorithm>
 #include <cmath>
 
-#include "gamelog/generator/rates.h"
+#include "simulate/detail/rates.h"
 
-namespace playsight::gamelog::generator {
+namespace playsight::simulate::detail {
 namespace {
 
 double sigmoid(double x) {
@@ -226,4 +226,4 @@ Player draw_player(const World& world, std::int64_t id) {
   return player;
 }
 
-}  // namespace playsight::gamelog::generator
+}  // namespace playsight::simulate::detail

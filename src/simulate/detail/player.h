@@ -8,9 +8,9 @@
 #include <cstdint>
 
 #include "core/time.h"
-#include "gamelog/generator/world.h"
+#include "simulate/detail/world.h"
 
-namespace playsight::gamelog::generator {
+namespace playsight::simulate::detail {
 
 inline constexpr Days kNever = 1'000'000'000;
 
@@ -64,4 +64,4 @@ struct Player {
 
 Player draw_player(const World& world, std::int64_t id);
 
-}  // namespace playsight::gamelog::generator
+}  // namespace playsight::simulate::detail

@@ -1,9 +1,9 @@
-#include "gamelog/generator/rates.h"
+#include "simulate/detail/rates.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace playsight::gamelog::generator {
+namespace playsight::simulate::detail {
 namespace {
 
 // Log-scale midpoints between neighbouring packages: the decision boundaries of package_for.
@@ -168,4 +168,4 @@ double expected_label_topups(const World& world, const Player& player, bool nudg
   return total;
 }
 
-}  // namespace playsight::gamelog::generator
+}  // namespace playsight::simulate::detail

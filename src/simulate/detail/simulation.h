@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "core/text_buffer.h"
-#include "gamelog/generator/world.h"
+#include "simulate/detail/world.h"
 
-namespace playsight::gamelog::generator {
+namespace playsight::simulate::detail {
 
 enum class OutputFile : int {
   kPlayers,
@@ -49,4 +49,4 @@ void simulate_player(const World& world, std::int64_t id, BlockOutput& out);
 // rounded to 10 KRW.
 std::int64_t paid_price(const Item& item, const Sale& sale, bool coupon);
 
-}  // namespace playsight::gamelog::generator
+}  // namespace playsight::simulate::detail

@@ -16,10 +16,10 @@
 #include <cstdint>
 
 #include "core/random.h"
-#include "gamelog/generator/player.h"
-#include "gamelog/generator/world.h"
+#include "simulate/detail/player.h"
+#include "simulate/detail/world.h"
 
-namespace playsight::gamelog::generator {
+namespace playsight::simulate::detail {
 
 // Top-up packages on sale in the shop (KRW).
 inline constexpr std::array<std::int64_t, 7> kPackagesKrw{1'100,  3'300,  5'500,  11'000,
@@ -73,4 +73,4 @@ VisitTopups decide_visit_topups(const World& world, const Player& player, Days d
 // E[label-window top-ups | the player's latent state], with or without their nudge.
 double expected_label_topups(const World& world, const Player& player, bool nudged);
 
-}  // namespace playsight::gamelog::generator
+}  // namespace playsight::simulate::detail
