@@ -16,10 +16,10 @@
 #include <string>
 
 #include "fuzz_support.h"
+#include "http/http_error.h"
 #include "jobs/runner.h"
 #include "registry/registry.h"
 #include "serve/api.h"
-#include "serve/http_error.h"
 #include "spend/models/training.h"
 
 namespace playsight::fuzz {
@@ -182,7 +182,7 @@ void call(const std::uint8_t* data, std::size_t size) {
     if (route.method == "POST" && route.path == "/v1/jobs" &&
         ++service.jobs_submitted >= Service::kJobsBeforeRebuild)
       f.rebuild();
-  } catch (const serve::HttpError& error) {
+  } catch (const http::HttpError& error) {
     require(error.status() >= 400 && error.status() < 500,
             where + " refused with status " + std::to_string(error.status()) + ": " + error.what());
   } catch (const InputError&) {

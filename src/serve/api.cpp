@@ -4,8 +4,8 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "http/http_error.h"
 #include "playsight/version.h"
-#include "serve/http_error.h"
 #include "serve/job_routes.h"
 #include "serve/openapi.h"
 #include "serve/prediction_request.h"

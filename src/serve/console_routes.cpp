@@ -4,8 +4,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "http/http_error.h"
 #include "serve/api.h"
-#include "serve/http_error.h"
 
 namespace playsight::serve {
 namespace {

@@ -3,16 +3,20 @@
 // a caller needs, what it does and what it can answer. The server registers its handlers from
 // this table (server.cpp) and the OpenAPI description is written from it (openapi.h), so the two
 // cannot disagree. Handlers see a RouteRequest (no HTTP library types) and return a Reply; they
-// report refusals by throwing HttpError (http_error.h).
+// report refusals by throwing HttpError (http/http_error.h).
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "http/http_error.h"
 #include "serve/api_keys.h"
 
 namespace playsight::serve {
+
+// What a handler throws to refuse a request.
+using http::HttpError;
 
 enum class Access { open, predict, deploy, admin };  // open: no key needed
 

@@ -12,10 +12,10 @@
 #include <thread>
 
 #include "core/time.h"
+#include "http/http_error.h"
+#include "http/http_server.h"
 #include "playsight/chart_js.h"
 #include "serve/api.h"
-#include "serve/http/http_server.h"
-#include "serve/http_error.h"
 
 namespace playsight::serve {
 namespace {
@@ -156,17 +156,18 @@ struct Service::Impl {
       route_request.body = request.body;
       reply = route.handler(route_request);
     } catch (const HttpError& error) {
-      reply = {error.status(), error_body(error.status(), error.what()), "application/json",
+      reply = {error.status(), http::error_body(error.status(), error.what()), "application/json",
                error.headers()};
     } catch (const InputError& error) {
-      reply = {400, error_body(400, error.what()), "application/json", {}};
+      reply = {400, http::error_body(400, error.what()), "application/json", {}};
     } catch (const registry::UnavailableError& error) {
       // The registry is down or restarting: predictions go on from the loaded models; the
       // registry's routes answer 503 until it is back (the next call reconnects).
-      reply = {503, error_body(503, error.what()), "application/json", {{"Retry-After", "1"}}};
+      reply = {
+          503, http::error_body(503, error.what()), "application/json", {{"Retry-After", "1"}}};
     } catch (const std::exception& error) {
       reply = {500,
-               error_body(500, std::string("internal error: ") + error.what()),
+               http::error_body(500, std::string("internal error: ") + error.what()),
                "application/json",
                {}};
     }
@@ -249,7 +250,7 @@ struct Service::Impl {
             message =
                 "the request could not be read (malformed HTTP, or a body shorter than its "
                 "Content-Length)";
-          response.set_content(error_body(response.status, message), "application/json");
+          response.set_content(http::error_body(response.status, message), "application/json");
           requests.record("unmatched", request.method, response.status, 0);
           return httplib::Server::HandlerResponse::Handled;
         };
@@ -257,7 +258,7 @@ struct Service::Impl {
     server.set_exception_handler(
         [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
           response.status = 500;
-          response.set_content(error_body(500, "internal error"), "application/json");
+          response.set_content(http::error_body(500, "internal error"), "application/json");
         });
   }
 
