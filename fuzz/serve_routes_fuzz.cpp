@@ -93,7 +93,7 @@ struct Service {
   }
 
   serve::LiveModels models;
-  serve::ApiKeys keys;
+  access::ApiKeys keys;
   serve::RequestMetrics requests;
   serve::CounterFamily players_predicted;
   serve::ReportLibrary reports{""};
@@ -136,12 +136,12 @@ Fixture& fixture() {
   return *instance;
 }
 
-serve::ApiKey key_of(unsigned choice) {
-  serve::ApiKey key;
+access::ApiKey key_of(unsigned choice) {
+  access::ApiKey key;
   key.name = choice == 1 ? "reader" : choice == 2 ? "deployer" : "admin";
-  key.role = choice == 1   ? serve::Role::predict
-             : choice == 2 ? serve::Role::deploy
-                           : serve::Role::admin;
+  key.role = choice == 1   ? access::Role::predict
+             : choice == 2 ? access::Role::deploy
+                           : access::Role::admin;
   return key;
 }
 

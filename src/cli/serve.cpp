@@ -9,10 +9,10 @@
 #include <memory>
 #include <thread>
 
+#include "access/api_keys.h"
 #include "cli/commands.h"
 #include "cli/job_options.h"
 #include "core/error.h"
-#include "serve/api_keys.h"
 #include "serve/server.h"
 
 namespace playsight::cli {

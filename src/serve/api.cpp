@@ -331,9 +331,10 @@ std::vector<Route> api_routes(ServiceState& state) {
        {},
        [&state](const RouteRequest&) {
          json keys = json::array();
-         for (const ApiKey& key : state.keys.keys())
-           keys.push_back(
-               {{"name", key.name}, {"role", role_name(key.role)}, {"created_at", key.created_at}});
+         for (const access::ApiKey& key : state.keys.keys())
+           keys.push_back({{"name", key.name},
+                           {"role", access::role_name(key.role)},
+                           {"created_at", key.created_at}});
          return json_reply({{"keys", keys}});
        }},
   };

@@ -34,8 +34,8 @@
 #include <string>
 #include <vector>
 
+#include "access/api_keys.h"
 #include "jobs/runner.h"
-#include "serve/api_keys.h"
 #include "serve/live_models.h"
 #include "serve/metrics.h"
 #include "serve/monitoring_history.h"
@@ -46,7 +46,7 @@ namespace playsight::serve {
 
 struct ServiceState {
   LiveModels& models;
-  const ApiKeys& keys;
+  const access::ApiKeys& keys;
   RequestMetrics& requests;
   CounterFamily& players_predicted;  // by model, alias, version
   std::size_t max_players;

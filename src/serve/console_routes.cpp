@@ -88,8 +88,9 @@ std::vector<Route> console_routes(ServiceState& state) {
        [&state](const RouteRequest& request) {
          if (!request.key)
            return json_reply({{"name", nullptr}, {"role", "admin"}, {"auth", !state.no_auth}});
-         return json_reply(
-             {{"name", request.key->name}, {"role", role_name(request.key->role)}, {"auth", true}});
+         return json_reply({{"name", request.key->name},
+                            {"role", access::role_name(request.key->role)},
+                            {"auth", true}});
        }},
       {"GET",
        "/v1/monitoring/history",

@@ -10,12 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "access/api_keys.h"
 #include "http/http_error.h"
-#include "serve/api_keys.h"
 
 namespace playsight::serve {
 
-// What a handler throws to refuse a request.
+// What a handler throws to refuse a request, and the roles the table's Access levels stand for.
+using access::Role;
 using http::HttpError;
 
 enum class Access { open, predict, deploy, admin };  // open: no key needed
@@ -24,7 +25,8 @@ struct RouteRequest {
   std::map<std::string, std::string> path;   // the {name}s of the path template
   std::map<std::string, std::string> query;  // ?name=value parameters (the first of each name)
   std::string body;
-  std::optional<ApiKey> key;  // the caller's key (none for open routes or without access control)
+  // The caller's key (none for open routes or without access control).
+  std::optional<access::ApiKey> key;
 };
 
 struct Reply {
@@ -45,8 +47,9 @@ struct Route {
 };
 
 inline std::string access_name(Access access) {
-  return access == Access::open ? "none"
-                                : role_name(static_cast<Role>(static_cast<int>(access) - 1));
+  return access == Access::open
+             ? "none"
+             : access::role_name(static_cast<Role>(static_cast<int>(access) - 1));
 }
 
 }  // namespace playsight::serve

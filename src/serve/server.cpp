@@ -66,7 +66,8 @@ void log_to_stderr(const std::string& line) {
 struct Service::Impl {
   explicit Impl(ServiceOptions service_options)
       : options(std::move(service_options)),
-        keys(ApiKeys::load(options.keys_file.empty() ? default_keys_file() : options.keys_file)),
+        keys(access::ApiKeys::load(options.keys_file.empty() ? access::default_keys_file()
+                                                             : options.keys_file)),
         models(options.models),
         jobs(open_jobs(options)),
         reports(options.reports_folder),
@@ -128,18 +129,18 @@ struct Service::Impl {
   }
 
   // The key is compared before the limiter is asked, so that a valid key is served whatever its
-  // address did before: only failures are limited (key_failure_limiter.h).
-  std::optional<ApiKey> authorize(const Route& route, const httplib::Request& request) {
+  // address did before: only failures are limited (access/key_failure_limiter.h).
+  std::optional<access::ApiKey> authorize(const Route& route, const httplib::Request& request) {
     if (route.access == Access::open || options.no_auth) return std::nullopt;
     const std::string text = key_text(request);
-    std::optional<ApiKey> key;
+    std::optional<access::ApiKey> key;
     if (!text.empty()) key = keys.find(text);
     if (!key) refuse_key(request, !text.empty());
-    const Role needed = static_cast<Role>(static_cast<int>(route.access) - 1);
-    if (!allows(key->role, needed))
+    const access::Role needed = static_cast<access::Role>(static_cast<int>(route.access) - 1);
+    if (!access::allows(key->role, needed))
       throw HttpError(403, "the key " + quote_for_message(key->name) + " has the role " +
-                               role_name(key->role) + "; " + route.method + " " + route.path +
-                               " needs the role " + role_name(needed));
+                               access::role_name(key->role) + "; " + route.method + " " +
+                               route.path + " needs the role " + access::role_name(needed));
     return key;
   }
 
@@ -268,7 +269,7 @@ struct Service::Impl {
   }
 
   ServiceOptions options;
-  ApiKeys keys;
+  access::ApiKeys keys;
   LiveModels models;
   std::unique_ptr<jobs::JobRunner> jobs;
   RequestMetrics requests;
@@ -278,7 +279,7 @@ struct Service::Impl {
   ServiceState state;
   std::vector<Route> routes;
   std::function<void(const std::string&)> log;
-  KeyFailureLimiter key_failures;
+  access::KeyFailureLimiter key_failures;
   CounterFamily key_refusals;     // by reason
   CounterFamily connections_cut;  // by reason
   http::HttpServer server;
@@ -300,11 +301,11 @@ std::string default_web_folder() {
 
 Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   if (impl_->keys.empty() && !impl_->options.no_auth)
-    throw InputError(
-        "no API keys in " +
-        (impl_->options.keys_file.empty() ? default_keys_file() : impl_->options.keys_file) +
-        ": add one with `playsight serve keys add NAME --role admin`, or serve "
-        "without access control with --no-auth");
+    throw InputError("no API keys in " +
+                     (impl_->options.keys_file.empty() ? access::default_keys_file()
+                                                       : impl_->options.keys_file) +
+                     ": add one with `playsight serve keys add NAME --role admin`, or serve "
+                     "without access control with --no-auth");
   impl_->server.set_keep_alive_max_count(1000000);
   impl_->install_console();
   impl_->install_routes();
