@@ -94,10 +94,10 @@ struct Service {
 
   serve::LiveModels models;
   access::ApiKeys keys;
-  serve::RequestMetrics requests;
-  serve::CounterFamily players_predicted;
+  monitoring::RequestMetrics requests;
+  monitoring::CounterFamily players_predicted;
   serve::ReportLibrary reports{""};
-  serve::MonitoringHistory history{60.0, 10};
+  monitoring::MonitoringHistory history{60.0, 10};
   jobs::JobRunner runner;
   serve::ServiceState state;
   std::vector<serve::Route> routes;

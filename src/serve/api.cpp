@@ -12,6 +12,11 @@
 #include "spend/models/feature_matrix.h"
 
 namespace playsight::serve {
+
+using monitoring::Labels;
+using monitoring::Sample;
+using monitoring::write_family;
+
 namespace {
 
 using nlohmann::json;
@@ -134,7 +139,7 @@ Reply predict(ServiceState& state, const RouteRequest& request) {
   const spend::FeatureMatrix x(input.features, features);
   const spend::SpendPrediction prediction =
       x.rows() ? snapshot->artifact.model->predict(x) : spend::SpendPrediction{};
-  if (snapshot->monitor) snapshot->monitor->observe(x, prediction.amount);
+  if (snapshot->monitor) snapshot->monitor->observe(x.values(), prediction.amount);
   state.players_predicted.add({{"model", snapshot->model},
                                {"alias", snapshot->alias},
                                {"version", std::to_string(snapshot->version)}},
@@ -373,8 +378,8 @@ std::string metrics_text(const ServiceState& state) {
                                            {"model_spec", snapshot.model_spec}});
     info.push_back({info_labels, 1});
     if (!snapshot.monitor) continue;
-    const DriftReport report = snapshot.monitor->report();
-    for (const QuantityDrift& feature : report.features) {
+    const monitoring::DriftReport report = snapshot.monitor->report();
+    for (const monitoring::QuantityDrift& feature : report.features) {
       Labels feature_labels = labels;
       feature_labels.emplace_back("feature", feature.name);
       psi.push_back({feature_labels, feature.psi});

@@ -4,7 +4,7 @@
 //
 //   GET  /healthz                                       live (the process answers)
 //   GET  /readyz                                        ready: every served alias has a version
-//   GET  /metrics                                       Prometheus text (metrics.h)
+//   GET  /metrics                                       Prometheus text (monitoring/metrics.h)
 //   GET  /openapi.json                                  this table as OpenAPI 3 (openapi.h)
 //   GET  /v1/models                                     the registry's models          predict
 //   GET  /v1/models/{name}                              versions and aliases           predict
@@ -36,9 +36,9 @@
 
 #include "access/api_keys.h"
 #include "jobs/runner.h"
+#include "monitoring/history.h"
+#include "monitoring/metrics.h"
 #include "serve/live_models.h"
-#include "serve/metrics.h"
-#include "serve/monitoring_history.h"
 #include "serve/reports.h"
 #include "serve/routes.h"
 
@@ -47,11 +47,11 @@ namespace playsight::serve {
 struct ServiceState {
   LiveModels& models;
   const access::ApiKeys& keys;
-  RequestMetrics& requests;
-  CounterFamily& players_predicted;  // by model, alias, version
+  monitoring::RequestMetrics& requests;
+  monitoring::CounterFamily& players_predicted;  // by model, alias, version
   std::size_t max_players;
   const ReportLibrary& reports;
-  const MonitoringHistory& history;
+  const monitoring::MonitoringHistory& history;
   jobs::JobRunner* jobs = nullptr;  // the job endpoints (job_routes.h) when set
   bool no_auth = false;
   // Appends the HTTP server's own families (connections, key refusals) to /metrics, if set.
@@ -62,7 +62,7 @@ std::vector<Route> api_routes(ServiceState& state);
 // The routes the web console needs besides the API's (api_routes() includes them).
 std::vector<Route> console_routes(ServiceState& state);
 // The drift monitors' readings now, one per served alias (for the monitoring history).
-std::vector<DriftSample> drift_samples(const LiveModels& models);
+std::vector<monitoring::DriftSample> drift_samples(const LiveModels& models);
 
 // /metrics: the request families, the server's (write_server_metrics), then the models' and the
 // drift monitors' gauges.

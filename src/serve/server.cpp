@@ -18,6 +18,9 @@
 #include "serve/api.h"
 
 namespace playsight::serve {
+
+using monitoring::write_family;
+
 namespace {
 
 // The path template's regular expression: each {name} matches one path segment.
@@ -272,16 +275,16 @@ struct Service::Impl {
   access::ApiKeys keys;
   LiveModels models;
   std::unique_ptr<jobs::JobRunner> jobs;
-  RequestMetrics requests;
-  CounterFamily players_predicted;
+  monitoring::RequestMetrics requests;
+  monitoring::CounterFamily players_predicted;
   ReportLibrary reports;
-  MonitoringHistory history;
+  monitoring::MonitoringHistory history;
   ServiceState state;
   std::vector<Route> routes;
   std::function<void(const std::string&)> log;
   access::KeyFailureLimiter key_failures;
-  CounterFamily key_refusals;     // by reason
-  CounterFamily connections_cut;  // by reason
+  monitoring::CounterFamily key_refusals;     // by reason
+  monitoring::CounterFamily connections_cut;  // by reason
   http::HttpServer server;
   std::mutex sampler_mutex;
   std::condition_variable sampler_signal;
