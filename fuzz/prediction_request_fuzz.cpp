@@ -8,7 +8,7 @@
 #include <string>
 
 #include "fuzz_support.h"
-#include "serve/http_error.h"
+#include "http/http_error.h"
 #include "serve/prediction_request.h"
 
 namespace playsight::fuzz {
@@ -21,7 +21,7 @@ void check(std::string_view body) {
   serve::PredictionInput input;
   try {
     input = serve::parse_prediction_request(body, kFeatures, kMaxPlayers);
-  } catch (const serve::HttpError& error) {
+  } catch (const http::HttpError& error) {
     require(error.status() == 400 || error.status() == 413,
             "a prediction body refused with status " + std::to_string(error.status()));
     return;

@@ -16,10 +16,10 @@
 #include <string>
 
 #include "fuzz_support.h"
+#include "http/http_error.h"
 #include "jobs/runner.h"
 #include "registry/registry.h"
 #include "serve/api.h"
-#include "serve/http_error.h"
 #include "spend/models/training.h"
 
 namespace playsight::fuzz {
@@ -93,11 +93,11 @@ struct Service {
   }
 
   serve::LiveModels models;
-  serve::ApiKeys keys;
-  serve::RequestMetrics requests;
-  serve::CounterFamily players_predicted;
+  access::ApiKeys keys;
+  monitoring::RequestMetrics requests;
+  monitoring::CounterFamily players_predicted;
   serve::ReportLibrary reports{""};
-  serve::MonitoringHistory history{60.0, 10};
+  monitoring::MonitoringHistory history{60.0, 10};
   jobs::JobRunner runner;
   serve::ServiceState state;
   std::vector<serve::Route> routes;
@@ -136,12 +136,12 @@ Fixture& fixture() {
   return *instance;
 }
 
-serve::ApiKey key_of(unsigned choice) {
-  serve::ApiKey key;
+access::ApiKey key_of(unsigned choice) {
+  access::ApiKey key;
   key.name = choice == 1 ? "reader" : choice == 2 ? "deployer" : "admin";
-  key.role = choice == 1   ? serve::Role::predict
-             : choice == 2 ? serve::Role::deploy
-                           : serve::Role::admin;
+  key.role = choice == 1   ? access::Role::predict
+             : choice == 2 ? access::Role::deploy
+                           : access::Role::admin;
   return key;
 }
 
@@ -182,7 +182,7 @@ void call(const std::uint8_t* data, std::size_t size) {
     if (route.method == "POST" && route.path == "/v1/jobs" &&
         ++service.jobs_submitted >= Service::kJobsBeforeRebuild)
       f.rebuild();
-  } catch (const serve::HttpError& error) {
+  } catch (const http::HttpError& error) {
     require(error.status() >= 400 && error.status() < 500,
             where + " refused with status " + std::to_string(error.status()) + ": " + error.what());
   } catch (const InputError&) {

@@ -4,14 +4,19 @@
 #include <limits>
 #include <nlohmann/json.hpp>
 
+#include "http/http_error.h"
 #include "playsight/version.h"
-#include "serve/http_error.h"
 #include "serve/job_routes.h"
 #include "serve/openapi.h"
 #include "serve/prediction_request.h"
 #include "spend/models/feature_matrix.h"
 
 namespace playsight::serve {
+
+using monitoring::Labels;
+using monitoring::Sample;
+using monitoring::write_family;
+
 namespace {
 
 using nlohmann::json;
@@ -134,7 +139,7 @@ Reply predict(ServiceState& state, const RouteRequest& request) {
   const spend::FeatureMatrix x(input.features, features);
   const spend::SpendPrediction prediction =
       x.rows() ? snapshot->artifact.model->predict(x) : spend::SpendPrediction{};
-  if (snapshot->monitor) snapshot->monitor->observe(x, prediction.amount);
+  if (snapshot->monitor) snapshot->monitor->observe(x.values(), prediction.amount);
   state.players_predicted.add({{"model", snapshot->model},
                                {"alias", snapshot->alias},
                                {"version", std::to_string(snapshot->version)}},
@@ -331,9 +336,10 @@ std::vector<Route> api_routes(ServiceState& state) {
        {},
        [&state](const RouteRequest&) {
          json keys = json::array();
-         for (const ApiKey& key : state.keys.keys())
-           keys.push_back(
-               {{"name", key.name}, {"role", role_name(key.role)}, {"created_at", key.created_at}});
+         for (const access::ApiKey& key : state.keys.keys())
+           keys.push_back({{"name", key.name},
+                           {"role", access::role_name(key.role)},
+                           {"created_at", key.created_at}});
          return json_reply({{"keys", keys}});
        }},
   };
@@ -373,8 +379,8 @@ std::string metrics_text(const ServiceState& state) {
                                            {"model_spec", snapshot.model_spec}});
     info.push_back({info_labels, 1});
     if (!snapshot.monitor) continue;
-    const DriftReport report = snapshot.monitor->report();
-    for (const QuantityDrift& feature : report.features) {
+    const monitoring::DriftReport report = snapshot.monitor->report();
+    for (const monitoring::QuantityDrift& feature : report.features) {
       Labels feature_labels = labels;
       feature_labels.emplace_back("feature", feature.name);
       psi.push_back({feature_labels, feature.psi});

@@ -4,7 +4,7 @@
 //
 //   GET  /healthz                                       live (the process answers)
 //   GET  /readyz                                        ready: every served alias has a version
-//   GET  /metrics                                       Prometheus text (metrics.h)
+//   GET  /metrics                                       Prometheus text (monitoring/metrics.h)
 //   GET  /openapi.json                                  this table as OpenAPI 3 (openapi.h)
 //   GET  /v1/models                                     the registry's models          predict
 //   GET  /v1/models/{name}                              versions and aliases           predict
@@ -34,12 +34,12 @@
 #include <string>
 #include <vector>
 
+#include "access/api_keys.h"
 #include "jobs/runner.h"
-#include "serve/api_keys.h"
+#include "monitoring/history.h"
+#include "monitoring/metrics.h"
 #include "serve/live_models.h"
 #include "serve/job_routes.h"
-#include "serve/metrics.h"
-#include "serve/monitoring_history.h"
 #include "serve/reports.h"
 #include "serve/routes.h"
 
@@ -47,12 +47,12 @@ namespace playsight::serve {
 
 struct ServiceState {
   LiveModels& models;
-  const ApiKeys& keys;
-  RequestMetrics& requests;
-  CounterFamily& players_predicted;  // by model, alias, version
+  const access::ApiKeys& keys;
+  monitoring::RequestMetrics& requests;
+  monitoring::CounterFamily& players_predicted;  // by model, alias, version
   std::size_t max_players;
   const ReportLibrary& reports;
-  const MonitoringHistory& history;
+  const monitoring::MonitoringHistory& history;
   jobs::JobRunner* jobs = nullptr;  // the job endpoints (job_routes.h) when set
   const JobTasks* job_tasks = nullptr;
   bool no_auth = false;
@@ -64,7 +64,7 @@ std::vector<Route> api_routes(ServiceState& state);
 // The routes the web console needs besides the API's (api_routes() includes them).
 std::vector<Route> console_routes(ServiceState& state);
 // The drift monitors' readings now, one per served alias (for the monitoring history).
-std::vector<DriftSample> drift_samples(const LiveModels& models);
+std::vector<monitoring::DriftSample> drift_samples(const LiveModels& models);
 
 // /metrics: the request families, the server's (write_server_metrics), then the models' and the
 // drift monitors' gauges.

@@ -4,8 +4,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "http/http_error.h"
 #include "serve/api.h"
-#include "serve/http_error.h"
 
 namespace playsight::serve {
 namespace {
@@ -41,10 +41,10 @@ std::size_t after_of(const RouteRequest& request) {
 
 }  // namespace
 
-std::vector<DriftSample> drift_samples(const LiveModels& models) {
-  std::vector<DriftSample> out;
+std::vector<monitoring::DriftSample> drift_samples(const LiveModels& models) {
+  std::vector<monitoring::DriftSample> out;
   for (const SlotStatus& status : models.status()) {
-    DriftSample sample;
+    monitoring::DriftSample sample;
     sample.model = status.model;
     sample.alias = status.alias;
     if (!status.snapshot) {
@@ -53,11 +53,11 @@ std::vector<DriftSample> drift_samples(const LiveModels& models) {
       sample.version = status.snapshot->version;
       sample.status = "no_reference";
     } else {
-      const DriftReport report = status.snapshot->monitor->report();
+      const monitoring::DriftReport report = status.snapshot->monitor->report();
       sample.version = status.snapshot->version;
       sample.status = report.status;
       sample.prediction_psi = report.prediction.psi;
-      for (const QuantityDrift& feature : report.features)
+      for (const monitoring::QuantityDrift& feature : report.features)
         sample.max_feature_psi = std::max(sample.max_feature_psi, feature.psi);
       sample.players = report.rows;
     }
@@ -88,8 +88,9 @@ std::vector<Route> console_routes(ServiceState& state) {
        [&state](const RouteRequest& request) {
          if (!request.key)
            return json_reply({{"name", nullptr}, {"role", "admin"}, {"auth", !state.no_auth}});
-         return json_reply(
-             {{"name", request.key->name}, {"role", role_name(request.key->role)}, {"auth", true}});
+         return json_reply({{"name", request.key->name},
+                            {"role", access::role_name(request.key->role)},
+                            {"auth", true}});
        }},
       {"GET",
        "/v1/monitoring/history",
@@ -100,7 +101,7 @@ std::vector<Route> console_routes(ServiceState& state) {
        {},
        [&state](const RouteRequest&) {
          json samples = json::array();
-         for (const HistorySample& sample : state.history.samples())
+         for (const monitoring::HistorySample& sample : state.history.samples())
            samples.push_back(to_json(sample));
          return json_reply(
              {{"interval_seconds", state.history.interval_seconds()}, {"samples", samples}});

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "serve/http_error.h"
+#include "http/http_error.h"
 
 namespace playsight::serve {
 namespace {

@@ -93,9 +93,9 @@ std::shared_ptr<const ModelSnapshot> LiveModels::load(const registry::ModelVersi
   if (reference_) {
     const spend::FeatureMatrix x(*reference_, snapshot->artifact.features);
     const spend::SpendPrediction predicted = snapshot->artifact.model->predict(x);
-    snapshot->monitor =
-        std::make_unique<DriftMonitor>(snapshot->artifact.features, *reference_, predicted.amount,
-                                       snapshot->artifact.label, options_.thresholds);
+    snapshot->monitor = std::make_unique<monitoring::DriftMonitor>(
+        snapshot->artifact.features, *reference_, predicted.amount, snapshot->artifact.label,
+        options_.thresholds);
   }
   snapshot->loaded_at = utc_now_iso();
   return snapshot;

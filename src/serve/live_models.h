@@ -24,7 +24,7 @@
 // (registry::UnavailableError, which they pass on; a call that finds the kept connection closed
 // is tried once more on a new one unless it may have committed). The watcher has its own.
 //
-// The drift monitor's reference (monitoring.h) is the --reference feature table, read once at
+// The drift monitor's reference (monitoring/drift.h) is the --reference feature table, read once at
 // construction and sampled to at most reference_rows rows (every k-th row), from which each
 // loaded version's feature bins and reference predictions are computed when it is loaded.
 // Thread-safe; the destructor stops the watcher.
@@ -40,9 +40,9 @@
 #include <vector>
 
 #include "core/table.h"
+#include "monitoring/drift.h"
 #include "registry/registry.h"
 #include "serve/model_slot.h"
-#include "serve/monitoring.h"
 
 namespace playsight::serve {
 
@@ -53,7 +53,7 @@ struct LiveModelsOptions {
   unsigned model_threads = 1;  // XGBoost threads per prediction
   std::string reference_file;  // feature table of the training population; "" = no monitoring
   std::size_t reference_rows = 20000;
-  DriftThresholds thresholds;
+  monitoring::DriftThresholds thresholds;
 };
 
 struct SlotStatus {

@@ -12,7 +12,7 @@
 #include <mutex>
 #include <string>
 
-#include "serve/monitoring.h"
+#include "monitoring/drift.h"
 #include "spend/models/artifact.h"
 
 namespace playsight::serve {
@@ -25,7 +25,7 @@ struct ModelSnapshot {
   std::string model_spec;    // e.g. ensemble_model
   std::string loaded_at;     // YYYY-MM-DDTHH:MM:SSZ
   spend::ModelArtifact artifact;
-  std::unique_ptr<DriftMonitor> monitor;  // none without a reference table
+  std::unique_ptr<monitoring::DriftMonitor> monitor;  // none without a reference table
 };
 
 class ModelSlot {

@@ -9,7 +9,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "serve/http_error.h"
+#include "http/http_error.h"
 
 namespace playsight::serve {
 namespace {
@@ -17,7 +17,7 @@ namespace {
 using nlohmann::json;
 
 [[noreturn]] void bad_request(const std::string& message) {
-  throw HttpError(400, message);
+  throw http::HttpError(400, message);
 }
 
 std::string names_text(const std::set<std::string>& names, std::size_t at_most = 10) {
@@ -198,8 +198,8 @@ class RequestReader : public nlohmann::json_sax<json> {
   void start_player() {
     row_ = input_.player_ids.size();
     if (row_ == max_players_)
-      throw HttpError(413, "more than " + std::to_string(max_players_) +
-                               " players in one request (split the request)");
+      throw http::HttpError(413, "more than " + std::to_string(max_players_) +
+                                     " players in one request (split the request)");
     input_.player_ids.push_back("null");
     input_.features.keys.emplace_back();
     for (auto& column : input_.features.columns) column.push_back(0);

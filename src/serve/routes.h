@@ -3,16 +3,21 @@
 // a caller needs, what it does and what it can answer. The server registers its handlers from
 // this table (server.cpp) and the OpenAPI description is written from it (openapi.h), so the two
 // cannot disagree. Handlers see a RouteRequest (no HTTP library types) and return a Reply; they
-// report refusals by throwing HttpError (http_error.h).
+// report refusals by throwing HttpError (http/http_error.h).
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "serve/api_keys.h"
+#include "access/api_keys.h"
+#include "http/http_error.h"
 
 namespace playsight::serve {
+
+// What a handler throws to refuse a request, and the roles the table's Access levels stand for.
+using access::Role;
+using http::HttpError;
 
 enum class Access { open, predict, deploy, admin };  // open: no key needed
 
@@ -20,7 +25,8 @@ struct RouteRequest {
   std::map<std::string, std::string> path;   // the {name}s of the path template
   std::map<std::string, std::string> query;  // ?name=value parameters (the first of each name)
   std::string body;
-  std::optional<ApiKey> key;  // the caller's key (none for open routes or without access control)
+  // The caller's key (none for open routes or without access control).
+  std::optional<access::ApiKey> key;
 };
 
 struct Reply {
@@ -41,8 +47,9 @@ struct Route {
 };
 
 inline std::string access_name(Access access) {
-  return access == Access::open ? "none"
-                                : role_name(static_cast<Role>(static_cast<int>(access) - 1));
+  return access == Access::open
+             ? "none"
+             : access::role_name(static_cast<Role>(static_cast<int>(access) - 1));
 }
 
 }  // namespace playsight::serve

@@ -12,12 +12,15 @@
 #include <thread>
 
 #include "core/time.h"
+#include "http/http_error.h"
+#include "http/http_server.h"
 #include "playsight/chart_js.h"
 #include "serve/api.h"
-#include "serve/http/http_server.h"
-#include "serve/http_error.h"
 
 namespace playsight::serve {
+
+using monitoring::write_family;
+
 namespace {
 
 // The path template's regular expression: each {name} matches one path segment.
@@ -66,7 +69,8 @@ void log_to_stderr(const std::string& line) {
 struct Service::Impl {
   explicit Impl(ServiceOptions service_options)
       : options(std::move(service_options)),
-        keys(ApiKeys::load(options.keys_file.empty() ? default_keys_file() : options.keys_file)),
+        keys(access::ApiKeys::load(options.keys_file.empty() ? access::default_keys_file()
+                                                             : options.keys_file)),
         models(options.models),
         jobs(open_jobs(options)),
         reports(options.reports_folder, options.report_formats),
@@ -128,18 +132,18 @@ struct Service::Impl {
   }
 
   // The key is compared before the limiter is asked, so that a valid key is served whatever its
-  // address did before: only failures are limited (key_failure_limiter.h).
-  std::optional<ApiKey> authorize(const Route& route, const httplib::Request& request) {
+  // address did before: only failures are limited (access/key_failure_limiter.h).
+  std::optional<access::ApiKey> authorize(const Route& route, const httplib::Request& request) {
     if (route.access == Access::open || options.no_auth) return std::nullopt;
     const std::string text = key_text(request);
-    std::optional<ApiKey> key;
+    std::optional<access::ApiKey> key;
     if (!text.empty()) key = keys.find(text);
     if (!key) refuse_key(request, !text.empty());
-    const Role needed = static_cast<Role>(static_cast<int>(route.access) - 1);
-    if (!allows(key->role, needed))
+    const access::Role needed = static_cast<access::Role>(static_cast<int>(route.access) - 1);
+    if (!access::allows(key->role, needed))
       throw HttpError(403, "the key " + quote_for_message(key->name) + " has the role " +
-                               role_name(key->role) + "; " + route.method + " " + route.path +
-                               " needs the role " + role_name(needed));
+                               access::role_name(key->role) + "; " + route.method + " " +
+                               route.path + " needs the role " + access::role_name(needed));
     return key;
   }
 
@@ -156,17 +160,18 @@ struct Service::Impl {
       route_request.body = request.body;
       reply = route.handler(route_request);
     } catch (const HttpError& error) {
-      reply = {error.status(), error_body(error.status(), error.what()), "application/json",
+      reply = {error.status(), http::error_body(error.status(), error.what()), "application/json",
                error.headers()};
     } catch (const InputError& error) {
-      reply = {400, error_body(400, error.what()), "application/json", {}};
+      reply = {400, http::error_body(400, error.what()), "application/json", {}};
     } catch (const registry::UnavailableError& error) {
       // The registry is down or restarting: predictions go on from the loaded models; the
       // registry's routes answer 503 until it is back (the next call reconnects).
-      reply = {503, error_body(503, error.what()), "application/json", {{"Retry-After", "1"}}};
+      reply = {
+          503, http::error_body(503, error.what()), "application/json", {{"Retry-After", "1"}}};
     } catch (const std::exception& error) {
       reply = {500,
-               error_body(500, std::string("internal error: ") + error.what()),
+               http::error_body(500, std::string("internal error: ") + error.what()),
                "application/json",
                {}};
     }
@@ -249,7 +254,7 @@ struct Service::Impl {
             message =
                 "the request could not be read (malformed HTTP, or a body shorter than its "
                 "Content-Length)";
-          response.set_content(error_body(response.status, message), "application/json");
+          response.set_content(http::error_body(response.status, message), "application/json");
           requests.record("unmatched", request.method, response.status, 0);
           return httplib::Server::HandlerResponse::Handled;
         };
@@ -257,7 +262,7 @@ struct Service::Impl {
     server.set_exception_handler(
         [](const httplib::Request&, httplib::Response& response, std::exception_ptr) {
           response.status = 500;
-          response.set_content(error_body(500, "internal error"), "application/json");
+          response.set_content(http::error_body(500, "internal error"), "application/json");
         });
   }
 
@@ -267,19 +272,19 @@ struct Service::Impl {
   }
 
   ServiceOptions options;
-  ApiKeys keys;
+  access::ApiKeys keys;
   LiveModels models;
   std::unique_ptr<jobs::JobRunner> jobs;
-  RequestMetrics requests;
-  CounterFamily players_predicted;
+  monitoring::RequestMetrics requests;
+  monitoring::CounterFamily players_predicted;
   ReportLibrary reports;
-  MonitoringHistory history;
+  monitoring::MonitoringHistory history;
   ServiceState state;
   std::vector<Route> routes;
   std::function<void(const std::string&)> log;
-  KeyFailureLimiter key_failures;
-  CounterFamily key_refusals;     // by reason
-  CounterFamily connections_cut;  // by reason
+  access::KeyFailureLimiter key_failures;
+  monitoring::CounterFamily key_refusals;     // by reason
+  monitoring::CounterFamily connections_cut;  // by reason
   http::HttpServer server;
   std::mutex sampler_mutex;
   std::condition_variable sampler_signal;
@@ -299,11 +304,11 @@ std::string default_web_folder() {
 
 Service::Service(ServiceOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {
   if (impl_->keys.empty() && !impl_->options.no_auth)
-    throw InputError(
-        "no API keys in " +
-        (impl_->options.keys_file.empty() ? default_keys_file() : impl_->options.keys_file) +
-        ": add one with `playsight serve keys add NAME --role admin`, or serve "
-        "without access control with --no-auth");
+    throw InputError("no API keys in " +
+                     (impl_->options.keys_file.empty() ? access::default_keys_file()
+                                                       : impl_->options.keys_file) +
+                     ": add one with `playsight serve keys add NAME --role admin`, or serve "
+                     "without access control with --no-auth");
   impl_->server.set_keep_alive_max_count(1000000);
   impl_->install_console();
   impl_->install_routes();

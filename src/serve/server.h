@@ -1,12 +1,12 @@
 #pragma once
 // `playsight serve`: the HTTP service (cpp-httplib, in-process, a pool of worker threads) over
 // the route table of api.h. For every request the server finds the route, checks the API key
-// against the route's role (api_keys.h), runs the handler, turns an HttpError into its status and
-// any other exception into a 400 (InputError) or 500 (anything else) with the JSON body
+// against the route's role (access/api_keys.h), runs the handler, turns an HttpError into its
+// status and any other exception into a 400 (InputError) or 500 (anything else) with the JSON body
 // {"error": message, "status": N}, and records the request in the metrics. Bodies over the size
 // limit get a 413 before any handler runs (and before they are read); unknown paths a 404.
 // Requests without a valid API key are counted per client address and, past
-// options.key_failures, answered 429 (key_failure_limiter.h); slow or oversized requests are
+// options.key_failures, answered 429 (access/key_failure_limiter.h); slow or oversized requests are
 // cut by the connection limits (http/http_server.h).
 //
 // The web console: the static files of web_folder (web/ of the source tree by default, see
@@ -27,10 +27,11 @@
 #include <optional>
 #include <string>
 
+#include "access/api_keys.h"
+#include "access/key_failure_limiter.h"
 #include "jobs/runner.h"
 #include "serve/job_routes.h"
 #include "serve/reports.h"
-#include "serve/key_failure_limiter.h"
 #include "serve/live_models.h"
 
 namespace playsight::serve {
@@ -50,8 +51,8 @@ struct ServiceOptions {
   std::size_t max_connections = 512;
   std::size_t max_header_bytes = 64 * 1024;
   // Requests with a missing or unknown API key per client address and window before the
-  // address's further ones get 429 (key_failure_limiter.h).
-  KeyFailureLimits key_failures;
+  // address's further ones get 429 (access/key_failure_limiter.h).
+  access::KeyFailureLimits key_failures;
   // Where the service's log lines go, one per call (without newline); none: stderr, with the time.
   std::function<void(const std::string& line)> log;
   std::size_t max_players = 10000;  // per prediction request

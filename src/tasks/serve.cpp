@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "core/error.h"
-#include "serve/api_keys.h"
+#include "access/api_keys.h"
 #include "serve/server.h"
 #include "tasks/catalog.h"
 #include "tasks/wiring.h"
@@ -37,7 +37,7 @@ std::chrono::milliseconds milliseconds_of(double seconds) {
 
 std::string keys_file_of(const Values& values) {
   const std::string& file = values.text("keys");
-  return file.empty() ? serve::default_keys_file() : file;
+  return file.empty() ? access::default_keys_file() : file;
 }
 
 serve::ServiceOptions service_options(const Values& values) {
@@ -133,7 +133,7 @@ Result run_serve(const Values& values, Progress&) {
   return {};
 }
 
-void report_migration(const serve::ApiKeys& keys, const std::string& file) {
+void report_migration(const access::ApiKeys& keys, const std::string& file) {
   if (keys.migrated() > 0)
     std::fprintf(stderr, "salted %zu entries of %s that an older version wrote unsalted\n",
                  keys.migrated(), file.c_str());
@@ -143,8 +143,8 @@ Result run_keys_add(const Values& values, Progress&) {
   const std::string file = keys_file_of(values);
   const std::string& name = values.text("NAME");
   const std::string& role = values.text("role");
-  serve::ApiKeys keys = serve::ApiKeys::load(file);
-  const std::string key = keys.add(name, serve::parse_role(role));
+  access::ApiKeys keys = access::ApiKeys::load(file);
+  const std::string key = keys.add(name, access::parse_role(role));
   keys.save(file);
   std::printf("%s\n", key.c_str());
   std::fprintf(stderr,
@@ -157,10 +157,10 @@ Result run_keys_add(const Values& values, Progress&) {
 
 Result run_keys_list(const Values& values, Progress&) {
   const std::string file = keys_file_of(values);
-  const serve::ApiKeys keys = serve::ApiKeys::load(file);
+  const access::ApiKeys keys = access::ApiKeys::load(file);
   if (keys.empty()) std::printf("no keys in %s\n", file.c_str());
-  for (const serve::ApiKey& key : keys.keys())
-    std::printf("%-24s %-8s %s  hash %s...\n", key.name.c_str(), serve::role_name(key.role).c_str(),
+  for (const access::ApiKey& key : keys.keys())
+    std::printf("%-24s %-8s %s  hash %s...\n", key.name.c_str(), access::role_name(key.role).c_str(),
                 key.created_at.c_str(), key.hash.substr(0, 12).c_str());
   if (keys.migrated() > 0)
     std::printf(
@@ -173,7 +173,7 @@ Result run_keys_list(const Values& values, Progress&) {
 Result run_keys_remove(const Values& values, Progress&) {
   const std::string file = keys_file_of(values);
   const std::string& name = values.text("NAME");
-  serve::ApiKeys keys = serve::ApiKeys::load(file);
+  access::ApiKeys keys = access::ApiKeys::load(file);
   if (!keys.remove(name))
     throw InputError("no key named " + quote_for_message(name) + " in " + file);
   keys.save(file);

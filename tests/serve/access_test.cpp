@@ -51,10 +51,10 @@ std::string error_text(const httplib::Result& result) {
 
 TEST_F(ServeAccessTest, EveryRouteAnswersEachCallerAsItsDeclaredRoleSays) {
   const json doc = json::parse(client().Get("/openapi.json")->body);
-  const std::vector<std::pair<std::string, serve::Role>> callers = {
-      {predict_key_, serve::Role::predict},
-      {deploy_key_, serve::Role::deploy},
-      {admin_key_, serve::Role::admin}};
+  const std::vector<std::pair<std::string, access::Role>> callers = {
+      {predict_key_, access::Role::predict},
+      {deploy_key_, access::Role::deploy},
+      {admin_key_, access::Role::admin}};
   // Of the right shape (psk_ and 48 hex digits), but never issued.
   const std::string unknown_key = "psk_" + std::string(48, 'a');
   std::size_t routes = 0, requests = 0, mutating = 0;
@@ -87,13 +87,13 @@ TEST_F(ServeAccessTest, EveryRouteAnswersEachCallerAsItsDeclaredRoleSays) {
         const auto answer = call(method, path, bearer(key));
         ++requests;
         ASSERT_TRUE(answer) << what;
-        const bool allowed = serve::allows(role, serve::parse_role(needed));
+        const bool allowed = access::allows(role, access::parse_role(needed));
         if (allowed) {
-          EXPECT_NE(answer->status, 401) << what << " as " << serve::role_name(role);
+          EXPECT_NE(answer->status, 401) << what << " as " << access::role_name(role);
           EXPECT_NE(answer->status, 403)
-              << what << " as " << serve::role_name(role) << ": " << answer->body;
+              << what << " as " << access::role_name(role) << ": " << answer->body;
         } else {
-          EXPECT_EQ(answer->status, 403) << what << " as " << serve::role_name(role);
+          EXPECT_EQ(answer->status, 403) << what << " as " << access::role_name(role);
           EXPECT_NE(error_text(answer).find("needs the role " + needed), std::string::npos)
               << what << ": " << answer->body;
         }

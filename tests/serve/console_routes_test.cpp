@@ -5,7 +5,6 @@
 #include <fstream>
 
 #include "core/time.h"
-#include "serve/monitoring_history.h"
 #include "serve_test_support.h"
 
 namespace playsight::testing {
@@ -156,15 +155,6 @@ TEST_F(ConsoleRoutesTest, ServesTheConsoleAndChartJs) {
   const std::string openapi = client().Get("/openapi.json")->body;
   for (const char* path : {"/v1/reports/{id}/seconds", "/v1/monitoring/history", "/v1/whoami"})
     EXPECT_NE(openapi.find(path), std::string::npos) << path;
-}
-
-TEST(NearestRankQuantile, PicksTheValueAtTheRank) {
-  std::vector<double> values = {5, 1, 4, 2, 3, 6, 7, 8, 9, 10};
-  EXPECT_EQ(serve::nearest_rank_quantile(values, 0.5), 5);
-  EXPECT_EQ(serve::nearest_rank_quantile(values, 0.95), 10);
-  EXPECT_EQ(serve::nearest_rank_quantile(values, 0.0), 1);
-  std::vector<double> none;
-  EXPECT_EQ(serve::nearest_rank_quantile(none, 0.5), 0);
 }
 
 }  // namespace

@@ -68,8 +68,8 @@ class ServeCrashTest : public ::testing::TestWithParam<Backend> {
     registry.register_version({game_->model_b(), "spend", "", {"trainer", ""}});
     registry.register_version({game_->model_a(), "spend", "", {"trainer", "a again"}});
     registry.deploy("spend", 1, "production", {"setup", ""});
-    serve::ApiKeys keys;
-    key_ = keys.add("deployer", serve::Role::deploy);
+    access::ApiKeys keys;
+    key_ = keys.add("deployer", access::Role::deploy);
     keys.save(temp_.file("keys.json"));
   }
 

@@ -25,9 +25,9 @@
 
 #include "../support/checks.h"
 #include "../support/temp_dir.h"
+#include "access/api_keys.h"
 #include "core/table.h"
 #include "registry/content_hash.h"
-#include "serve/api_keys.h"
 #include "serve/server.h"
 #include "spend/models/feature_matrix.h"
 #include "tasks/wiring.h"
@@ -111,10 +111,10 @@ class ServeTest : public ::testing::Test {
     registry.register_version({game_->model_a(), "spend", "", {"trainer", ""}});
     registry.register_version({game_->model_b(), "spend", "", {"trainer", ""}});
     registry.deploy("spend", 1, "production", {"setup", ""});
-    serve::ApiKeys keys;
-    predict_key_ = keys.add("reader", serve::Role::predict);
-    deploy_key_ = keys.add("deployer", serve::Role::deploy);
-    admin_key_ = keys.add("admin", serve::Role::admin);
+    access::ApiKeys keys;
+    predict_key_ = keys.add("reader", access::Role::predict);
+    deploy_key_ = keys.add("deployer", access::Role::deploy);
+    admin_key_ = keys.add("admin", access::Role::admin);
     keys.save(keys_file());
   }
 

@@ -1,9 +1,9 @@
 // Where a request's head ends and the fields the connection front decides on (request_head.h).
-#include "serve/http/request_head.h"
+#include "http/request_head.h"
 
 #include <gtest/gtest.h>
 
-namespace playsight::serve::http {
+namespace playsight::http {
 namespace {
 
 TEST(RequestHead, EndsAtTheFirstBlankLineAfterTheRequestLine) {
@@ -50,4 +50,4 @@ TEST(RequestHead, LinesWithoutCarriageReturnAreSkippedAsHttplibDoes) {
 }
 
 }  // namespace
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

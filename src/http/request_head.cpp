@@ -1,10 +1,10 @@
-#include "serve/http/request_head.h"
+#include "http/request_head.h"
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 
-namespace playsight::serve::http {
+namespace playsight::http {
 namespace {
 
 bool same_name(std::string_view a, std::string_view b) {
@@ -80,4 +80,4 @@ RequestHead parse_request_head(std::string_view head) {
   return out;
 }
 
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

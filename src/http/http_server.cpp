@@ -1,12 +1,12 @@
-#include "serve/http/http_server.h"
+#include "http/http_server.h"
 
 #include <sys/socket.h>
 
 #include <algorithm>
 
-#include "serve/http/connection_stream.h"
+#include "http/connection_stream.h"
 
-namespace playsight::serve::http {
+namespace playsight::http {
 
 // The TaskQueue httplib's accept loop hands each accepted socket to: runs the task (which calls
 // process_and_close_socket) at once, and stops the connections when listening ends.
@@ -125,4 +125,4 @@ void HttpServer::serve(std::unique_ptr<Connection> connection) {
   }
 }
 
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

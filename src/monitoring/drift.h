@@ -26,9 +26,8 @@
 #include <vector>
 
 #include "core/table.h"
-#include "spend/models/feature_matrix.h"
 
-namespace playsight::serve {
+namespace playsight::monitoring {
 
 struct DriftThresholds {
   double warn = 0.1;
@@ -80,8 +79,10 @@ class DriftMonitor {
   DriftMonitor(const DriftMonitor&) = delete;
   DriftMonitor& operator=(const DriftMonitor&) = delete;
 
-  // Counts the players' features (columns in the constructor's order) and predictions.
-  void observe(const spend::FeatureMatrix& x, std::span<const double> predictions);
+  // Counts the players' features and predictions. features: row-major float32, one row per
+  // player, its columns in the constructor's order (spend::FeatureMatrix::values(), say).
+  // REQUIRES: features.size() is a multiple of the number of features.
+  void observe(std::span<const float> features, std::span<const double> predictions);
   DriftReport report() const;
   // Forgets what was observed (after the upstream data was fixed, say).
   void reset();
@@ -100,4 +101,4 @@ class DriftMonitor {
   std::vector<std::uint64_t> prediction_counts_;
 };
 
-}  // namespace playsight::serve
+}  // namespace playsight::monitoring

@@ -1,12 +1,12 @@
 // The per-address limit on requests without a valid API key, its log lines and its memory bound
 // (key_failure_limiter.h), on a clock the test moves.
-#include "serve/key_failure_limiter.h"
+#include "access/key_failure_limiter.h"
 
 #include <gtest/gtest.h>
 
 #include <regex>
 
-namespace playsight::serve {
+namespace playsight::access {
 namespace {
 
 using namespace std::chrono_literals;
@@ -82,4 +82,4 @@ TEST(KeyFailureLimiter, NoLimitWithZeroFailures) {
 }
 
 }  // namespace
-}  // namespace playsight::serve
+}  // namespace playsight::access

@@ -1,4 +1,4 @@
-#include "serve/http/connection_front.h"
+#include "http/connection_front.h"
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
@@ -11,9 +11,9 @@
 #include <tuple>
 
 #include "core/error.h"
-#include "serve/http_error.h"
+#include "http/http_error.h"
 
-namespace playsight::serve::http {
+namespace playsight::http {
 namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
@@ -312,4 +312,4 @@ void ConnectionFront::set_deadline(Connection& connection, Clock::time_point dea
   deadlines_.emplace(deadline, &connection);
 }
 
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

@@ -1,11 +1,11 @@
-#include "serve/monitoring_history.h"
+#include "monitoring/history.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "core/time.h"
 
-namespace playsight::serve {
+namespace playsight::monitoring {
 
 double nearest_rank_quantile(std::vector<double>& values, double q) {
   if (values.empty()) return 0;
@@ -81,4 +81,4 @@ nlohmann::json to_json(const HistorySample& sample) {
   return {{"at", sample.at}, {"seconds", sample.seconds}, {"series", series}, {"drift", drift}};
 }
 
-}  // namespace playsight::serve
+}  // namespace playsight::monitoring

@@ -1,10 +1,10 @@
-#include "serve/metrics.h"
+#include "monitoring/metrics.h"
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 
-namespace playsight::serve {
+namespace playsight::monitoring {
 namespace {
 
 std::string escape_label_value(const std::string& value) {
@@ -121,4 +121,4 @@ void RequestMetrics::write(std::string& out) const {
   }
 }
 
-}  // namespace playsight::serve
+}  // namespace playsight::monitoring

@@ -1,10 +1,11 @@
 #pragma once
-// HttpError: a request the service refuses, with the HTTP status to answer it with (400 bad
-// body, 401 no or unknown API key, 403 a key without the role, 404 unknown model or alias, 413 a
-// body over the size limit, 422 a deploy the registry refuses, 429 too many requests without a
-// valid key) and a message that names the input at fault. The server answers it as
-// {"error": message, "status": status} (error_body); any other InputError becomes a 400 and
-// anything else a 500, so no request brings the service down.
+// HttpError: a request refused, with the HTTP status to answer it with and a message that names
+// the input at fault. The service's route handlers throw it (400 bad body, 401 no or unknown API
+// key, 403 a key without the role, 404 unknown model or alias, 413 a body over the size limit,
+// 422 a deploy the registry refuses, 429 too many requests without a valid key); the server
+// answers it as {"error": message, "status": status} (error_body), the body the connection front
+// (connection_front.h) gives its own refusals too. Any other InputError becomes a 400 and anything
+// else a 500, so no request brings the service down.
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
@@ -12,7 +13,7 @@
 
 #include "core/error.h"
 
-namespace playsight::serve {
+namespace playsight::http {
 
 class HttpError : public InputError {
  public:
@@ -33,4 +34,4 @@ inline std::string error_body(int status, const std::string& message) {
   return nlohmann::json{{"error", message}, {"status", status}}.dump();
 }
 
-}  // namespace playsight::serve
+}  // namespace playsight::http

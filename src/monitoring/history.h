@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace playsight::serve {
+namespace playsight::monitoring {
 
 struct SeriesSample {
   std::string series;
@@ -77,4 +77,4 @@ class MonitoringHistory {
 
 nlohmann::json to_json(const HistorySample& sample);
 
-}  // namespace playsight::serve
+}  // namespace playsight::monitoring

@@ -32,9 +32,9 @@
 #include <utility>
 #include <vector>
 
-#include "serve/http/connection.h"
+#include "http/connection.h"
 
-namespace playsight::serve::http {
+namespace playsight::http {
 
 struct FrontEvents {
   // A connection whose request head has arrived and may be served; the callee owns it now.
@@ -109,4 +109,4 @@ class ConnectionFront {
   std::uint64_t accepted_ = 0;
 };
 
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

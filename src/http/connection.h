@@ -12,9 +12,9 @@
 #include <cstdint>
 #include <string>
 
-#include "serve/http/request_head.h"
+#include "http/request_head.h"
 
-namespace playsight::serve::http {
+namespace playsight::http {
 
 using Clock = std::chrono::steady_clock;
 
@@ -70,4 +70,4 @@ std::string seconds_text(std::chrono::milliseconds duration);
 // false if the socket did not take it all at once.
 bool send_refusal(int socket, int status, const std::string& json_body);
 
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-namespace playsight::serve {
+namespace playsight::access {
 
 enum class Role { predict = 0, deploy = 1, admin = 2 };
 
@@ -80,4 +80,4 @@ class ApiKeys {
 // $PLAYSIGHT_KEYS if set, else ./playsight-registry/keys.json.
 std::string default_keys_file();
 
-}  // namespace playsight::serve
+}  // namespace playsight::access

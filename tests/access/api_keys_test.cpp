@@ -1,7 +1,7 @@
-// The keys file keeps salted hashes only (serve/api_keys.h): no key text and no unsalted hash of
+// The keys file keeps salted hashes only (access/api_keys.h): no key text and no unsalted hash of
 // it, a salt per entry (so two entries of one key text hash apart), old unsalted files load and
 // are rewritten salted by the next save, and a wrong key of the right shape is refused.
-#include "serve/api_keys.h"
+#include "access/api_keys.h"
 
 #include <gtest/gtest.h>
 
@@ -17,9 +17,9 @@
 namespace playsight::testing {
 namespace {
 
+using access::ApiKeys;
+using access::Role;
 using nlohmann::json;
-using serve::ApiKeys;
-using serve::Role;
 
 std::string read_text(const std::string& path) {
   std::ifstream file(path);

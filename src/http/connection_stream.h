@@ -12,9 +12,9 @@
 #include <optional>
 #include <string>
 
-#include "serve/http/connection.h"
+#include "http/connection.h"
 
-namespace playsight::serve::http {
+namespace playsight::http {
 
 class ConnectionStream : public httplib::Stream {
  public:
@@ -48,4 +48,4 @@ class ConnectionStream : public httplib::Stream {
   bool timed_out_ = false;
 };
 
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

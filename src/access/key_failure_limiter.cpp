@@ -1,10 +1,10 @@
-#include "serve/key_failure_limiter.h"
+#include "access/key_failure_limiter.h"
 
 #include <algorithm>
 #include <array>
 #include <ctime>
 
-namespace playsight::serve {
+namespace playsight::access {
 namespace {
 
 std::string utc_text(std::chrono::system_clock::time_point when) {
@@ -108,4 +108,4 @@ void KeyFailureLimiter::write(const std::vector<std::string>& lines) const {
   for (const std::string& line : lines) log_(line);
 }
 
-}  // namespace playsight::serve
+}  // namespace playsight::access

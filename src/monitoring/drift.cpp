@@ -1,11 +1,11 @@
-#include "serve/monitoring.h"
+#include "monitoring/drift.h"
 
 #include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
 
-namespace playsight::serve {
+namespace playsight::monitoring {
 namespace {
 
 constexpr double kShareFloor = 1e-4;
@@ -80,7 +80,7 @@ DriftMonitor::DriftMonitor(const std::vector<std::string>& features, const Table
                            DriftThresholds thresholds, int bins)
     : features_(features), label_(std::move(label)), thresholds_(thresholds) {
   for (const std::string& feature : features_) {
-    // Served features arrive as float32 (FeatureMatrix): cut the bins at float32 values too, or a
+    // Served features arrive as float32 (see observe()): cut the bins at float32 values too, or a
     // value equal to an edge would land in the bin above it.
     std::vector<double> values = reference.column(feature);
     for (double& value : values) value = static_cast<double>(static_cast<float>(value));
@@ -91,20 +91,21 @@ DriftMonitor::DriftMonitor(const std::vector<std::string>& features, const Table
   prediction_counts_.assign(prediction_bins_.bins(), 0);
 }
 
-void DriftMonitor::observe(const spend::FeatureMatrix& x, std::span<const double> predictions) {
+void DriftMonitor::observe(std::span<const float> features, std::span<const double> predictions) {
+  const std::size_t columns = features_.size();
+  const std::size_t rows = features.size() / columns;
   // Bin outside the lock; only the additions are serialised.
-  std::vector<std::uint32_t> feature_bins(x.rows() * x.columns());
-  for (std::size_t r = 0; r < x.rows(); ++r) {
-    const float* row = x.row(r);
-    for (std::size_t c = 0; c < x.columns(); ++c)
-      feature_bins[r * x.columns() + c] =
+  std::vector<std::uint32_t> feature_bins(rows * columns);
+  for (std::size_t r = 0; r < rows; ++r) {
+    const float* row = features.data() + r * columns;
+    for (std::size_t c = 0; c < columns; ++c)
+      feature_bins[r * columns + c] =
           static_cast<std::uint32_t>(feature_bins_[c].bin_of(static_cast<double>(row[c])));
   }
   const std::lock_guard lock(mutex_);
-  rows_ += x.rows();
-  for (std::size_t r = 0; r < x.rows(); ++r)
-    for (std::size_t c = 0; c < x.columns(); ++c)
-      ++feature_counts_[c][feature_bins[r * x.columns() + c]];
+  rows_ += rows;
+  for (std::size_t r = 0; r < rows; ++r)
+    for (std::size_t c = 0; c < columns; ++c) ++feature_counts_[c][feature_bins[r * columns + c]];
   for (double prediction : predictions) ++prediction_counts_[prediction_bins_.bin_of(prediction)];
 }
 
@@ -139,4 +140,4 @@ void DriftMonitor::reset() {
   std::fill(prediction_counts_.begin(), prediction_counts_.end(), 0);
 }
 
-}  // namespace playsight::serve
+}  // namespace playsight::monitoring

@@ -1,4 +1,4 @@
-#include "serve/http/connection_stream.h"
+#include "http/connection_stream.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -8,9 +8,9 @@
 #include <cerrno>
 #include <cstring>
 
-#include "serve/http_error.h"
+#include "http/http_error.h"
 
-namespace playsight::serve::http {
+namespace playsight::http {
 
 ConnectionStream::ConnectionStream(Connection& connection, const ConnectionLimits& limits)
     : connection_(connection),
@@ -98,4 +98,4 @@ void ConnectionStream::release_request() {
   connection_.head = {};
 }
 
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

@@ -1,4 +1,4 @@
-#include "serve/http/connection.h"
+#include "http/connection.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <array>
 #include <cstdio>
 
-namespace playsight::serve::http {
+namespace playsight::http {
 namespace {
 
 const char* reason_phrase(int status) {
@@ -84,4 +84,4 @@ bool send_refusal(int socket, int status, const std::string& json_body) {
   return sent == static_cast<ssize_t>(response.size());
 }
 
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

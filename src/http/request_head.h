@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace playsight::serve::http {
+namespace playsight::http {
 
 // The length of the head at the start of `received` (through its blank line), or nullopt while
 // the blank line has not arrived.
@@ -30,4 +30,4 @@ struct RequestHead {
 // The fields above from a complete head (as request_head_length() delimits it).
 RequestHead parse_request_head(std::string_view head);
 
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

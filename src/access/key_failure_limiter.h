@@ -25,7 +25,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace playsight::serve {
+namespace playsight::access {
 
 struct KeyFailureLimits {
   std::size_t failures = 20;  // refusals per address and window answered 401; 0: no limit
@@ -73,4 +73,4 @@ class KeyFailureLimiter {
   std::unordered_map<std::string, std::list<Window>::iterator> by_address_;
 };
 
-}  // namespace playsight::serve
+}  // namespace playsight::access

@@ -1,4 +1,4 @@
-#include "serve/api_keys.h"
+#include "access/api_keys.h"
 
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
@@ -17,7 +17,7 @@
 #include "core/time.h"
 #include "registry/content_hash.h"
 
-namespace playsight::serve {
+namespace playsight::access {
 namespace {
 
 constexpr Role kRoles[] = {Role::predict, Role::deploy, Role::admin};
@@ -200,4 +200,4 @@ std::string default_keys_file() {
   return "playsight-registry/keys.json";
 }
 
-}  // namespace playsight::serve
+}  // namespace playsight::access

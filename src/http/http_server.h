@@ -30,9 +30,9 @@
 #include <thread>
 #include <vector>
 
-#include "serve/http/connection_front.h"
+#include "http/connection_front.h"
 
-namespace playsight::serve::http {
+namespace playsight::http {
 
 class HttpServer : public httplib::Server {
  public:
@@ -73,4 +73,4 @@ class HttpServer : public httplib::Server {
   std::vector<std::thread> workers_;
 };
 
-}  // namespace playsight::serve::http
+}  // namespace playsight::http

@@ -11,7 +11,8 @@
 //
 // `route` is the route's pattern (/v1/models/{name}/...), never the raw path, so the number of
 // series stays bounded. write_family() adds any other family (gauges and counters of the models
-// and of drift monitoring, server.cpp). RequestMetrics is thread-safe.
+// and of drift monitoring, serve/api.cpp; of connections and key refusals, serve/server.cpp).
+// RequestMetrics is thread-safe.
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -19,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-namespace playsight::serve {
+namespace playsight::monitoring {
 
 using Labels = std::vector<std::pair<std::string, std::string>>;
 
@@ -77,4 +78,4 @@ class RequestMetrics {
   std::map<RouteKey, Histogram> latency_;
 };
 
-}  // namespace playsight::serve
+}  // namespace playsight::monitoring
