@@ -1,23 +1,26 @@
 // The console's shell: the API key (entered once, kept in sessionStorage, sent as
-// "Authorization: Bearer"), the hash router (#/models, #/monitoring, ...), the messages area and
+// "Authorization: Bearer"), the hash router (#/models, #/monitoring, ..., #/jobs), the messages area and
 // the confirmation dialog. Each page is a module with render(view) that may return a cleanup.
 import { render as models } from './pages/models.js';
 import { render as monitoring } from './pages/monitoring.js';
 import { render as experiments } from './pages/experiments.js';
 import { render as audience } from './pages/audience.js';
 import { render as playtests } from './pages/playtests.js';
+import { render as jobs } from './pages/jobs.js';
 
-const pages = { models, monitoring, experiments, audience, playtests };
+const pages = { models, monitoring, experiments, audience, playtests, jobs };
 const titles = {
   models: 'Models', monitoring: 'Monitoring', experiments: 'Experiments', audience: 'Audience',
-  playtests: 'Playtests',
+  playtests: 'Playtests', jobs: 'Jobs',
 };
 const keyStorage = 'playsight.apiKey';
 
+// status: the HTTP status (0: unreachable); said: the service's own "error" text, if any.
 export class ApiError extends Error {
-  constructor(status, message) {
+  constructor(status, message, said = '') {
     super(message);
     this.status = status;
+    this.said = said;
   }
 }
 
@@ -50,7 +53,8 @@ export async function api(path, { method = 'GET', body } = {}) {
     const prefix = {
       401: 'Not signed in (401)', 403: 'Not allowed (403)', 404: 'Not found (404)',
     }[response.status] || `The request failed (${response.status})`;
-    throw new ApiError(response.status, `${prefix}: ${method} ${path}: ${said}`);
+    throw new ApiError(response.status, `${prefix}: ${method} ${path}: ${said}`,
+      data && data.error ? data.error : '');
   }
   return data;
 }

@@ -48,8 +48,16 @@ std::string own_executable() {
   return error ? "playsight" : path.string();
 }
 
+// The supervisor's line, on a line of its own even when the job's last output did not end one (a
+// progress bar cut off by a kill).
 void append_line(const std::string& file, const std::string& line) {
-  std::ofstream(file, std::ios::app) << "[playsight jobs " << utc_now_iso() << "] " << line << "\n";
+  bool fresh_line = true;
+  if (std::ifstream in(file, std::ios::binary | std::ios::ate); in && in.tellg() > 0) {
+    in.seekg(-1, std::ios::end);
+    fresh_line = in.get() == '\n';
+  }
+  std::ofstream(file, std::ios::app)
+      << (fresh_line ? "" : "\n") << "[playsight jobs " << utc_now_iso() << "] " << line << "\n";
 }
 
 std::string limits_text(const JobLimits& limits) {

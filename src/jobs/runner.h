@@ -19,8 +19,8 @@
 // A job's folder FOLDER/job-N holds log.txt (its stdout and stderr, and the supervisor's lines)
 // and artifacts/ (its working directory). All methods are thread-safe.
 #include <chrono>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,7 +40,7 @@ struct RunnerOptions {
   std::function<std::vector<std::string>(const std::string& task,
                                          const std::vector<std::string>& arguments)>
       task_command;
-  std::size_t max_running = 4;   // jobs running at once on this machine
+  std::size_t max_running = 4;  // jobs running at once on this machine
   std::size_t max_running_per_user = 2;
   std::uint64_t max_memory_per_user = 8ull * 1024 * 1024 * 1024;  // sum of running jobs' limits
   std::chrono::milliseconds poll_interval{100};

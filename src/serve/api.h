@@ -38,8 +38,8 @@
 #include "jobs/runner.h"
 #include "monitoring/history.h"
 #include "monitoring/metrics.h"
-#include "serve/live_models.h"
 #include "serve/job_routes.h"
+#include "serve/live_models.h"
 #include "serve/reports.h"
 #include "serve/routes.h"
 

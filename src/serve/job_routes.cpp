@@ -153,7 +153,9 @@ std::vector<Route> job_routes(jobs::JobRunner& runner, bool no_auth, const JobTa
        "The tasks a job may run, each with its options as the command line declares them.",
        "",
        {},
-       [&tasks](const RouteRequest&) { return json_reply({{"tasks", tasks.catalog}}); }},
+       [&tasks](const RouteRequest&) {
+         return json_reply({{"tasks", tasks.catalog}});
+       }},
       {"POST",
        "/v1/jobs",
        Access::predict,

@@ -77,8 +77,8 @@ std::optional<ReportFolder> report_in(const ReportFormats& formats, const fs::pa
   return report;
 }
 
-void search(const ReportFormats& formats, const fs::path& root, const fs::path& folder,
-            int depth, std::vector<ReportFolder>& out) {
+void search(const ReportFormats& formats, const fs::path& root, const fs::path& folder, int depth,
+            std::vector<ReportFolder>& out) {
   std::error_code error;
   std::vector<fs::path> children;
   for (const fs::directory_entry& entry : fs::directory_iterator(folder, error))

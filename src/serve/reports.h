@@ -37,8 +37,8 @@ struct ReportFolder {
   std::string kind;      // playsight.nudge_effects, playsight.audience, playsight.playtest_session
   bool running = false;  // seconds.jsonl only, no final JSON yet
   std::filesystem::path folder;
-  std::string json_file;    // "" while running
-  std::string modified_at;  // UTC, ISO 8601, of the newest of its files
+  std::string json_file;              // "" while running
+  std::string modified_at;            // UTC, ISO 8601, of the newest of its files
   std::filesystem::path stream_file;  // its seconds.jsonl (may not exist)
 };
 

@@ -76,8 +76,9 @@ struct Service::Impl {
         reports(options.reports_folder, options.report_formats),
         history(std::chrono::duration<double>(options.monitoring_interval).count(),
                 options.monitoring_samples),
-        state{models,  keys,    requests,   players_predicted, options.max_players,
-              reports, history, jobs.get(), &options.job_tasks, options.no_auth, {}},
+        state{models,  keys,    requests,   players_predicted,  options.max_players,
+              reports, history, jobs.get(), &options.job_tasks, options.no_auth,
+              {}},
         routes(api_routes(state)),
         log(options.log ? options.log : log_to_stderr),
         key_failures(options.key_failures, log),
@@ -177,7 +178,7 @@ struct Service::Impl {
     }
     response.status = reply.status;
     for (const auto& [name, value] : reply.headers) response.set_header(name, value);
-    response.set_content(std::move(reply.body), reply.content_type.c_str());
+    response.set_content(reply.body, reply.content_type.c_str());
     const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
     requests.record(route.path, route.method, reply.status, seconds.count());
     std::string series;

@@ -31,8 +31,8 @@
 #include "access/key_failure_limiter.h"
 #include "jobs/runner.h"
 #include "serve/job_routes.h"
-#include "serve/reports.h"
 #include "serve/live_models.h"
+#include "serve/reports.h"
 
 namespace playsight::serve {
 
@@ -61,10 +61,10 @@ struct ServiceOptions {
   LiveModelsOptions models;
   // Hosts the job runner of this folder and its endpoints (job_routes.h); none: no jobs.
   std::optional<jobs::RunnerOptions> jobs;
-  JobTasks job_tasks;  // the tasks jobs may run (job_routes.h), from the task layer
-  std::string reports_folder;  // report folders for the console ("" = none), see reports.h
+  JobTasks job_tasks;            // the tasks jobs may run (job_routes.h), from the task layer
+  std::string reports_folder;    // report folders for the console ("" = none), see reports.h
   ReportFormats report_formats;  // the report files the tasks declare (tasks::report_formats())
-  std::string web_folder;      // the console's files; "" = default_web_folder()
+  std::string web_folder;        // the console's files; "" = default_web_folder()
   std::chrono::milliseconds monitoring_interval{10000};
   std::size_t monitoring_samples = 360;  // intervals kept by GET /v1/monitoring/history
 };

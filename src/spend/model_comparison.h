@@ -23,10 +23,10 @@ struct ComparableModel {
 std::vector<ComparableModel> comparable_models();
 
 struct ComparisonRequest {
-  std::string logs;            // a game-log folder, or
-  std::string transactions;    // a transaction file user_id,timestamp,amount
-  std::string features;        // optional, with logs: a feature table built from them earlier
-  std::string cutoff;          // YYYY-MM-DD; empty: the logs' manifest.json
+  std::string logs;          // a game-log folder, or
+  std::string transactions;  // a transaction file user_id,timestamp,amount
+  std::string features;      // optional, with logs: a feature table built from them earlier
+  std::string cutoff;        // YYYY-MM-DD; empty: the logs' manifest.json
   int horizon_days = 30;
   std::string horizon = "30d";  // as the user wrote it (for the report)
   int window_days = 90;

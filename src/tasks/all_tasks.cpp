@@ -54,8 +54,7 @@ const Task* find(const std::string& name) {
 std::vector<std::string> parts() {
   std::vector<std::string> names;
   for (const Task& task : all())
-    if (std::find(names.begin(), names.end(), task.part) == names.end())
-      names.push_back(task.part);
+    if (std::find(names.begin(), names.end(), task.part) == names.end()) names.push_back(task.part);
   return names;
 }
 

@@ -17,8 +17,8 @@
 #include "spend/features.h"
 #include "spend/history/backtest_report.h"
 #include "spend/model_comparison.h"
-#include "tasks/catalog.h"
 #include "spend/models/training.h"
+#include "tasks/catalog.h"
 
 namespace playsight::tasks {
 namespace {
@@ -131,8 +131,7 @@ Result run_compare(const Values& values, Progress&) {
   std::printf("%s\n", spend::comparison_terminal_table(report).c_str());
   std::printf("report: %s\n        %s\n        %s\n", files.html.c_str(), files.csv.c_str(),
               files.json.c_str());
-  if (!request.save_models_folder.empty())
-    std::printf("models: %s/models/<alias>\n", out.c_str());
+  if (!request.save_models_folder.empty()) std::printf("models: %s/models/<alias>\n", out.c_str());
   return {{{"report", files.html}, {"table", files.csv}, {"json", files.json}}};
 }
 
@@ -150,16 +149,19 @@ std::vector<Task> compare_tasks() {
       .options =
           {Option::path("logs", "game-log folder (features are built from it)"),
            Option::path("transactions", "or a plain transaction file user_id,timestamp,amount"),
-           Option::path("features", "a feature table already built from --logs (skips building it)"),
+           Option::path("features",
+                        "a feature table already built from --logs (skips building it)"),
            Option::date("cutoff", "default: the cutoff in the logs' manifest.json"),
            Option::text("horizon", "label window: days or weeks, e.g. 30d, 39w", "30d"),
            Option::integer("window-days", "observation window of the features", 90).in_unit("days"),
            Option::list("models", "comma-separated aliases (default: all; see --list)"),
            shared::out("folder for comparison.csv/.json/.html", "comparison"),
-           all_players_option(), trim_top_option(),
+           all_players_option(),
+           trim_top_option(),
            Option::flag("save-models", "also save every trained model under OUT/models/"),
            shared::seed("seed of the split and the trees", spend::ModelOptions{}.seed),
-           shared::threads(), Option::flag("list", "list the models and exit"),
+           shared::threads(),
+           Option::flag("list", "list the models and exit"),
            Option::text("cutoffs",
                         "with --transactions: backtest at these cutoffs, e.g. "
                         "2011-09-09,2011-10-09,2011-11-09 (models train on earlier windows only)"),

@@ -161,8 +161,9 @@ std::vector<Task> effect_tasks() {
                         "exposure")
                .needed(),
            Option::text("control", "name of the control group", inputs.control),
-           Option::date("cutoff", "start of the outcome window (default: the day of the first "
-                                  "exposure)"),
+           Option::date("cutoff",
+                        "start of the outcome window (default: the day of the first "
+                        "exposure)"),
            Option::integer("outcome-days", "days of top-ups after the cutoff that are the outcome",
                            inputs.outcome_days)
                .in_unit("days"),

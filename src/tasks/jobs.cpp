@@ -33,8 +33,7 @@ std::vector<Option> runner_options() {
           Option::integer("max-running-per-user", "jobs of one user running at once",
                           static_cast<long long>(defaults.max_running_per_user)),
           Option::text("max-memory-per-user",
-                       "sum of the memory limits of one user's running jobs (e.g. 8G)",
-                       "8G")};
+                       "sum of the memory limits of one user's running jobs (e.g. 8G)", "8G")};
 }
 
 jobs::RunnerOptions runner_options_from(const Values& values, const std::string& folder) {
@@ -106,8 +105,7 @@ Result run_list(const Values& values, Progress&) {
   if (user.empty() && !all) throw InputError("say whose jobs: --user NAME, or --all");
   jobs::JobRunner runner = open_runner(values);
   std::printf("%-6s %-12s %-10s %-10s %s\n", "id", "user", "task", "state", "reason");
-  for (const jobs::JobRecord& record :
-       runner.list(all ? std::nullopt : std::optional(user)))
+  for (const jobs::JobRecord& record : runner.list(all ? std::nullopt : std::optional(user)))
     print_row(record);
   return {};
 }
@@ -196,8 +194,9 @@ std::vector<Task> jobs_tasks() {
     return Option::path("folder", "jobs folder (default: $PLAYSIGHT_JOBS, else ./playsight-jobs)",
                         default_jobs_folder());
   };
-  const auto id = [] { return Option::integer("ID", "the job's id", 0).without_default().needed(); };
-  const jobs::JobLimits limits;
+  const auto id = [] {
+    return Option::integer("ID", "the job's id", 0).without_default().needed();
+  };
   std::vector<Option> queue_options = {folder()};
   for (Option& option : runner_options()) queue_options.push_back(std::move(option));
   return {

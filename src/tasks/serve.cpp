@@ -7,14 +7,14 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <thread>
 
-#include "core/error.h"
 #include "access/api_keys.h"
+#include "core/error.h"
 #include "serve/server.h"
 #include "tasks/catalog.h"
 #include "tasks/wiring.h"
@@ -58,7 +58,8 @@ serve::ServiceOptions service_options(const Values& values) {
       static_cast<std::size_t>(values.integer("drift-min-players"));
   options.reports_folder = values.text("reports");
   std::error_code error;
-  if (!options.reports_folder.empty() && !std::filesystem::is_directory(options.reports_folder, error))
+  if (!options.reports_folder.empty() &&
+      !std::filesystem::is_directory(options.reports_folder, error))
     throw InputError("--reports: " + options.reports_folder + ": no such folder");
   if (!options.models.reference_file.empty() &&
       !std::filesystem::is_regular_file(options.models.reference_file, error))
@@ -160,8 +161,9 @@ Result run_keys_list(const Values& values, Progress&) {
   const access::ApiKeys keys = access::ApiKeys::load(file);
   if (keys.empty()) std::printf("no keys in %s\n", file.c_str());
   for (const access::ApiKey& key : keys.keys())
-    std::printf("%-24s %-8s %s  hash %s...\n", key.name.c_str(), access::role_name(key.role).c_str(),
-                key.created_at.c_str(), key.hash.substr(0, 12).c_str());
+    std::printf("%-24s %-8s %s  hash %s...\n", key.name.c_str(),
+                access::role_name(key.role).c_str(), key.created_at.c_str(),
+                key.hash.substr(0, 12).c_str());
   if (keys.migrated() > 0)
     std::printf(
         "(%zu entries are in the unsalted form of older versions: the next `keys add` or "
@@ -187,8 +189,8 @@ Result run_keys_remove(const Values& values, Progress&) {
 std::vector<Task> serve_tasks() {
   const serve::ServiceOptions defaults;
   const auto keys = [] {
-    return Option::path("keys",
-                        "API keys file (default: $PLAYSIGHT_KEYS, else playsight-registry/keys.json)");
+    return Option::path(
+        "keys", "API keys file (default: $PLAYSIGHT_KEYS, else playsight-registry/keys.json)");
   };
   std::vector<Option> options = {
       Option::list("model", "MODEL:ALIAS to serve; repeat for several", "spend:production"),
@@ -211,7 +213,8 @@ std::vector<Task> serve_tasks() {
       Option::path("reports",
                    "folder whose report folders (effect, audience, playtest) the console shows"),
       Option::path("web", "the console's static files (default: web/ of the source tree)"),
-      Option::number("monitoring-interval", "time per sample of the monitoring history (the "
+      Option::number("monitoring-interval",
+                     "time per sample of the monitoring history (the "
                      "console's charts)",
                      std::chrono::duration<double>(defaults.monitoring_interval).count())
           .in_unit("s"),

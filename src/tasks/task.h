@@ -162,7 +162,8 @@ std::string json_name(const Option& option);
 // Options from the command line (name -> the texts given; flags: {"true"}) or from a JSON object
 // (the jobs API), checked and completed with defaults. Throws InputError naming the option
 // ("--window-days: expected a whole number, got 'x'"; "options.window_days: ..." for JSON).
-Values values_from_text(const Task& task, const std::map<std::string, std::vector<std::string>>& given);
+Values values_from_text(const Task& task,
+                        const std::map<std::string, std::vector<std::string>>& given);
 Values values_from_json(const Task& task, const nlohmann::json& options);
 // Options from the words after the task's name on a command line ({"--out", "x", "--force",
 // "FILE"}; "--name=value" too), checked like values_from_text: for `jobs submit -- TASK ARGS` and

@@ -6,11 +6,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "tasks/catalog.h"
 #include "core/error.h"
 #include "core/table.h"
 #include "spend/models/artifact.h"
 #include "spend/models/training.h"
+#include "tasks/catalog.h"
 
 namespace playsight::tasks {
 
@@ -29,7 +29,8 @@ std::string krw(double value) {
 }
 
 Option all_players_option() {
-  return Option::flag("all-players", "use every player, nudged or not (default: the control group)");
+  return Option::flag("all-players",
+                      "use every player, nudged or not (default: the control group)");
 }
 
 Option trim_top_option() {
@@ -112,8 +113,8 @@ Result run_train(const Values& values, Progress&) {
   write_split(features, split, std::filesystem::path(out) / "split.csv");
   const spend::SpendMetrics& m = result.metrics;
   std::printf("%s trained in %.2f s on %zu players (%s), validated on %zu, tested on %zu\n",
-              alias.c_str(), result.train_seconds, split.train.size(),
-              split.population.c_str(), split.validation.size(), split.test.size());
+              alias.c_str(), result.train_seconds, split.train.size(), split.population.c_str(),
+              split.validation.size(), split.test.size());
   std::printf(
       "test: MAE %s KRW, MAPE+1000 %.3f, normalised Gini %.3f, Spearman %.3f, "
       "predicted/actual total %.3f, MAE on payers %s KRW\n",
@@ -164,7 +165,8 @@ std::vector<Task> train_tasks() {
                                 "feature table from `playsight features` (with its label)")
                        .needed(),
                    Option::text("model", "model alias (see `playsight compare --list`)").needed(),
-                   shared::out("model folder to write").needed(), Option::path("experiment",
+                   shared::out("model folder to write").needed(),
+                   Option::path("experiment",
                                 "experiment.csv: train on its control group only (the default "
                                 "protocol)"),
                    all_players_option(), trim_top_option(),
@@ -180,11 +182,10 @@ std::vector<Task> train_tasks() {
       {.name = "predict",
        .part = "spend",
        .summary = "Predict each player's top-up amount with a saved model.",
-       .options = {Option::path("model", "model folder written by `playsight train`").needed(),
-                   Option::path("features", "feature table with the columns the model needs")
-                       .needed(),
-                   shared::out("predictions to write (CSV)", "predictions.csv"),
-                   shared::threads()},
+       .options =
+           {Option::path("model", "model folder written by `playsight train`").needed(),
+            Option::path("features", "feature table with the columns the model needs").needed(),
+            shared::out("predictions to write (CSV)", "predictions.csv"), shared::threads()},
        .run = run_predict,
        .outputs = {{"predictions", "predictions.csv", "",
                     "player_id, predicted amount (and payer probability)"}},

@@ -266,8 +266,8 @@ TEST_F(EffectCommand, AModelTrainedOnOtherFeaturesIsAnError) {
 }
 
 TEST_F(EffectCommand, AModelTrainedOnTheOutcomeWindowIsFlagged) {
-  const auto features =
-      run_playsight("features --logs " + logs_ + " --progress never --out " + dir_->file("post.csv"));
+  const auto features = run_playsight("features --logs " + logs_ + " --progress never --out " +
+                                      dir_->file("post.csv"));
   ASSERT_EQ(features.exit_code, 0) << features.output;
   ASSERT_EQ(run_playsight("train --threads 1 --features " + dir_->file("post.csv") +
                           " --experiment " + logs_ +

@@ -86,9 +86,9 @@ TEST(EffectCoverage, IntervalsCoverTheTrueEffectAndCupacShrinksTheVariance) {
   // The CUPAC model: trained on the month before the experiments, on other players (seed 1000).
   const std::string train_logs = dir.file("train-logs");
   ASSERT_EQ(run_playsight("generate --players 50000 --seed 1000 --out " + train_logs).exit_code, 0);
-  const auto features = run_playsight("features --logs " + train_logs +
-                                      " --cutoff 2026-09-01 --no-item-groups --progress never --out " +
-                                      dir.file("pre.csv"));
+  const auto features = run_playsight(
+      "features --logs " + train_logs +
+      " --cutoff 2026-09-01 --no-item-groups --progress never --out " + dir.file("pre.csv"));
   ASSERT_EQ(features.exit_code, 0) << features.output;
   const auto trained =
       run_playsight("train --threads 1 --features " + dir.file("pre.csv") +

@@ -38,8 +38,8 @@ TEST(FeaturesShards, ConcatenatedShardsAreOneRun) {
   for (int shard = 0; shard < 3; ++shard) {
     const std::string out = dir.file("shard-" + std::to_string(shard) + ".csv");
     const auto run =
-        testing::run_playsight("features --progress never --threads 1 --logs " + logs + " --shard " +
-                               std::to_string(shard) + "/3 --out " + out);
+        testing::run_playsight("features --progress never --threads 1 --logs " + logs +
+                               " --shard " + std::to_string(shard) + "/3 --out " + out);
     ASSERT_EQ(run.exit_code, 0) << run.output;
     const auto [shard_header, rows] = csv_lines(out);
     EXPECT_EQ(shard_header, header);

@@ -7,7 +7,11 @@
 //   - with a read-only key (role predict) the deploy and rollback buttons are absent, and a direct
 //     POST to deploy gets 403 (401 without a key);
 //   - the audience page's live view follows a seconds.jsonl that grows;
-//   - a request that cannot reach the service shows a visible message.
+//   - a request that cannot reach the service shows a visible message;
+//   - the Jobs page starts `generate` from the form made of its declared options (submitted by
+//     keyboard), the job appears, reaches "succeeded" and its log says what it generated; an
+//     ill-typed option shows the service's 400 next to the form and highlights the input; a
+//     service without job routes gets a plain sentence instead of a failure.
 import { chromium } from 'playwright-core';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,7 +119,75 @@ const readyChecks = {
     await page.waitForFunction(() => document.querySelectorAll('#page-playtests canvas').length >= 1);
     check((await page.textContent('#page-playtests')).includes('Moments'), 'Playtests: the timeline and its moments');
   },
+  jobs: async (page) => {
+    await page.waitForSelector('#job-task option[value="generate"]', { state: 'attached' });
+    await page.waitForSelector('#jobs-list table, #jobs-list .empty');
+    check(true, 'Jobs: the task picker and the list of jobs');
+  },
 };
+
+// The Jobs page: start `generate` by the form, follow it to "succeeded" and read its log; an
+// ill-typed option answered 400 is shown and its input highlighted.
+async function jobsChecks() {
+  const page = await openConsole(args['deploy-key'], viewports.laptop);
+  await visit(page, 'jobs', readyChecks.jobs);
+  const groups = await page.$$eval('#job-task optgroup', (list) => list.map((g) => g.label));
+  check(groups.length > 1 && groups.includes('gamelog'), `Jobs: the tasks are grouped by part (${groups.join(', ')})`);
+  await page.selectOption('#job-task', 'generate');
+  await page.waitForSelector('#job-form[data-task="generate"]');
+  check(await page.getAttribute('[data-option="players"]', 'type') === 'number', 'Jobs: players (INT) is a number input');
+  check(await page.getAttribute('[data-option="out"]', 'required') !== null, 'Jobs: out is marked required');
+  check(await page.getAttribute('[data-option="force"]', 'type') === 'checkbox', 'Jobs: force (FLAG) is a checkbox');
+  check(await page.evaluate(() => document.querySelector('[data-option="progress"]').tagName) === 'SELECT', 'Jobs: progress (CHOICE) is a select');
+  check(await page.getAttribute('[data-option="cutoff"]', 'type') === 'date', 'Jobs: cutoff (YYYY-MM-DD) is a date input');
+  check(await page.inputValue('[data-limit="memory"]') === '1G' && await page.inputValue('[data-limit="wall"]') === '30m',
+    'Jobs: the limits default to 1G and 30m');
+  await page.fill('[data-option="out"]', 'logs');
+  await page.fill('[data-option="players"]', '200');
+  await page.press('[data-option="players"]', 'Enter');  // submit by keyboard
+  await page.waitForSelector('#job-detail[data-job-id]');
+  const id = await page.getAttribute('#job-detail', 'data-job-id');
+  await page.waitForSelector(`#jobs-list [data-job-open="${id}"]`);
+  check(true, `Jobs: job ${id} appears in the list`);
+  await page.waitForFunction((jobId) => document.querySelector(`#jobs-list [data-job-state="${jobId}"]`)?.textContent === 'succeeded',
+    id, { timeout: 120000 });
+  check(true, `Jobs: job ${id} reached "succeeded"`);
+  await page.click(`#jobs-list [data-job-open="${id}"]`);
+  await page.waitForFunction(() => (document.querySelector('#job-log')?.textContent || '').includes('Generated 200 players'));
+  check(true, 'Jobs: the log says "Generated 200 players"');
+  const job = await request(`/v1/jobs/${id}`, { key: args['deploy-key'] });
+  check(job.json.state === 'succeeded' && job.json.artifacts.includes('logs'), `API: job ${id} succeeded and wrote logs`);
+  check(page.errors.length === 0, `Jobs: no console errors (${page.errors.join(' | ')})`);
+  await page.screenshot({ path: join(args.screenshots, 'jobs-log-laptop.png'), fullPage: true });
+
+  // A number input takes no letters: make it a text input, as a browser without number inputs
+  // would have it, so that the service's own check answers.
+  await page.evaluate(() => { document.querySelector('[data-option="players"]').type = 'text'; });
+  await page.fill('[data-option="players"]', 'abc');
+  await page.click('#job-submit');
+  await page.waitForSelector('#job-form-error:not([hidden])');
+  const said = await page.textContent('#job-form-error');
+  check(said.startsWith('options.players: expected a whole number'), `Jobs: the 400 is shown next to the form (${said})`);
+  check(await page.getAttribute('[data-option="players"]', 'aria-invalid') === 'true', 'Jobs: the players input is highlighted');
+  check(await page.evaluate(() => document.activeElement.dataset.option) === 'players', 'Jobs: the focus moves to the named input');
+  const listed = await request('/v1/jobs', { key: args['deploy-key'] });
+  check(listed.json.jobs.length === 1, 'API: the refused submission started no job');
+  // The browser logs the 400 answer itself; nothing else may be logged.
+  const others = page.errors.filter((e) => !/status of 400/.test(e));
+  check(others.length === 0, `Jobs: no console errors but the 400 (${others.join(' | ')})`);
+  await page.screenshot({ path: join(args.screenshots, 'jobs-error-laptop.png'), fullPage: true });
+  await page.context().close();
+
+  // A service without job routes (its OpenAPI document lists none).
+  const bare = await openConsole(args['deploy-key'], viewports.laptop);
+  await bare.route('**/openapi.json', (route) => route.fulfill({ json: { openapi: '3.0.3', paths: {} } }));
+  await bare.click('nav a[data-page="jobs"]');
+  await bare.waitForSelector('#page-jobs .empty');
+  check((await bare.textContent('#page-jobs')).includes('This service runs no jobs (start it with --jobs FOLDER)'),
+    'Jobs: without a job runner the page says so');
+  check(bare.errors.length === 0, `Jobs without a runner: no console errors (${bare.errors.join(' | ')})`);
+  await bare.context().close();
+}
 
 try {
   await sendPredictions();
@@ -164,6 +236,9 @@ try {
   check(registryVersion === 1 && servedVersion === 1, `API: production points at and serves version 1 again (${registryVersion}, ${servedVersion})`);
   check(deployer.errors.length === 0, `deploy key: no console errors (${deployer.errors.join(' | ')})`);
   await deployer.context().close();
+
+  // --- jobs: start a task, follow it, its log; a 400 naming the option ---
+  await jobsChecks();
 
   // --- every page, both screens ---
   for (const [screen, viewport] of Object.entries(viewports)) {

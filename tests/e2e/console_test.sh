@@ -6,8 +6,9 @@
 # game of 20,000 players, its feature table, two trained models (mse_model, tweedie_model), and a
 # reports folder with a nudge effect report, an audience report of 5 s of vtest.avi and a
 # playtest session of Megamind.avi. Each run makes a fresh registry (the two models as versions 1
-# and 2 of `spend`, production at 1) and keys (role deploy and role predict), serves them, and
-# runs the browser script. Screenshots go to BUILD_DIR/e2e-screenshots/.
+# and 2 of `spend`, production at 1) and keys (role deploy and role predict), serves them with a
+# job runner (--jobs; jobs run as child processes of the service), and runs the browser script.
+# Screenshots go to BUILD_DIR/e2e-screenshots/.
 # Exit status 0 when every check passes, 1 otherwise. Missing chromium, node or playwright-core
 # is a failure, not a skip: scripts/setup installs them.
 set -euo pipefail
@@ -93,7 +94,7 @@ head -n 2 "$data/reports/audience/seconds.jsonl" >"$work/reports/stream/seconds.
 
 "$playsight" serve --port 0 --reference "$data/features.csv" \
   --reports "$work/reports" --web "$source_dir/web" --monitoring-interval 1 \
-  >"$work/serve.log" 2>&1 &
+  --jobs "$work/jobs" >"$work/serve.log" 2>&1 &
 server_pid=$!
 url=""
 for _ in $(seq 1 1200); do  # bounded by the line it prints; 120 s on a loaded machine
@@ -112,4 +113,4 @@ NODE_PATH="$source_dir/node_modules" node "$source_dir/tests/e2e/console_test.mj
   --stream-source "$data/reports/audience/seconds.jsonl" \
   --screenshots "$build_dir/e2e-screenshots" ||
   { echo "--- serve log ---" >&2; tail -n 30 "$work/serve.log" >&2; fail "console_test.mjs"; }
-echo "PASS: the console's pages, deploy and rollback by clicking, and the read-only key's limits"
+echo "PASS: the console's pages, deploy and rollback by clicking, the read-only key's limits and jobs"

@@ -167,8 +167,9 @@ TEST(Golden, Compare) {
 TEST(Golden, Effect) {
   ReportRun run;
   ASSERT_TRUE(run.game());
-  ASSERT_TRUE(run.playsight(
-      "features --logs logs --cutoff 2026-09-01 --threads 1 --progress never --out pre/features.csv"));
+  ASSERT_TRUE(
+      run.playsight("features --logs logs --cutoff 2026-09-01 --threads 1 --progress never --out "
+                    "pre/features.csv"));
   ASSERT_TRUE(
       run.playsight("train --features pre/features.csv --model tweedie_model --all-players "
                     "--threads 1 --seed 42 --out pre/model"));

@@ -145,8 +145,9 @@ TEST_F(RunnerTest, BadRequestsAreRefusedWithTheOptionNamed) {
   unknown.task = "mine-bitcoin";
   EXPECT_EQ(input_error_of([&] { runner.submit(unknown); }),
             "unknown task 'mine-bitcoin'; known: " + tasks::job_task_names());
-  EXPECT_TRUE(tasks::job_task_names().starts_with("generate, features, train, predict, compare, "
-                                                  "effect"))
+  EXPECT_TRUE(
+      tasks::job_task_names().starts_with("generate, features, train, predict, compare, "
+                                          "effect"))
       << tasks::job_task_names();
   jobs::JobRequest tiny = helper_job("ann", {"exit", "0"});
   tiny.limits.memory_bytes = 1024;

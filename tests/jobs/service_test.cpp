@@ -181,8 +181,9 @@ TEST_F(JobServiceTest, BadSubmissionsGetClearErrors) {
   // Options are checked against the task's declarations, and named.
   EXPECT_EQ(error_of({{"task", "generate"}, {"options", {{"out", "logs"}, {"players", "many"}}}}),
             "400 options.players: expected a whole number, got 'many'");
-  EXPECT_TRUE(error_of({{"task", "generate"}, {"options", {{"out", "logs"}, {"colour", 1}}}})
-                  .starts_with("400 options.colour: not an option of generate (its options: out, "));
+  EXPECT_TRUE(
+      error_of({{"task", "generate"}, {"options", {{"out", "logs"}, {"colour", 1}}}})
+          .starts_with("400 options.colour: not an option of generate (its options: out, "));
   EXPECT_EQ(error_of({{"task", "geo select"}, {"options", {{"budget", 5}}}}),
             "400 options.regions is required (geo select: " +
                 tasks::find("geo select")->option("regions")->help + ")");
