@@ -223,7 +223,7 @@ CustomerSnapshot take_snapshot(const PurchaseHistory& history, const SnapshotOpt
                      column([&](std::size_t r) { return rows[r].days[w]; }));
   }
   for (int w = 0; w < 4; ++w) {
-    table.add_column(rfm_names()[static_cast<std::size_t>(4 + w)],
+    table.add_column(rfm_names()[4 + static_cast<std::size_t>(w)],
                      column([&](std::size_t r) { return rows[r].spend[w]; }));
   }
   table.add_column("days_since_last_purchase", column([&](auto r) { return rows[r].since_last; }));

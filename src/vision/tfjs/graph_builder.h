@@ -71,7 +71,7 @@ class GraphBuilder {
   // for. spatial: 0 height, 1 width.
   std::int64_t scale_baked_size(std::int64_t size, int spatial) const {
     const bool nchw = input_.layout == identity_layout(4);
-    const auto axis = static_cast<std::size_t>(spatial + (nchw ? 2 : 1));
+    const std::size_t axis = static_cast<std::size_t>(spatial) + (nchw ? 2u : 1u);
     if (input_shape_.size() != 4) return size;
     return size * input_shape_[axis] / graph_input_shape_[axis];
   }
