@@ -1,7 +1,8 @@
 // The service's route table (serve::api_routes), handler by handler, as the server calls them but
 // without HTTP: a real ServiceState over a SQLite registry (on the scratch folder) with two small
 // models trained at start-up (spend versions 1 and 2, production at 1, a drift reference) and a
-// job runner that queues jobs but never starts them.
+// job runner that queues jobs but never starts them; the jobs API checks a job's task and options
+// against the task declarations, as the real service does.
 //
 // Input: byte 0 picks the route (every route of the table, POST and DELETE and GET alike), byte 1
 // the caller (bits 0-1: no key, a predict, deploy or admin key; bit 2: access control off) and the
@@ -21,6 +22,7 @@
 #include "registry/registry.h"
 #include "serve/api.h"
 #include "spend/models/training.h"
+#include "tasks/wiring.h"
 
 namespace playsight::fuzz {
 namespace {
@@ -75,6 +77,7 @@ struct Service {
           options.folder = scratch().path("jobs-" + std::to_string(generation));
           options.playsight_binary = "/bin/false";
           options.isolation = jobs::IsolationKind::rlimits;
+          options.task_command = tasks::runner_task_command();  // the declarations' checks
           return options;
         }()),
         state{.models = models,
@@ -85,6 +88,7 @@ struct Service {
               .reports = reports,
               .history = history,
               .jobs = &runner,
+              .job_tasks = &job_tasks,
               .no_auth = no_auth,
               .write_server_metrics = {}} {
     models.refresh();
@@ -96,9 +100,10 @@ struct Service {
   access::ApiKeys keys;
   monitoring::RequestMetrics requests;
   monitoring::CounterFamily players_predicted;
-  serve::ReportLibrary reports{""};
+  serve::ReportLibrary reports{"", {}};
   monitoring::MonitoringHistory history{60.0, 10};
   jobs::JobRunner runner;
+  serve::JobTasks job_tasks = tasks::job_tasks();  // "options" checked against the declarations
   serve::ServiceState state;
   std::vector<serve::Route> routes;
   int jobs_submitted = 0;
