@@ -200,6 +200,14 @@ TEST(TaskCommandLine, BadValuesAreRefusedBeforeATaskRuns) {
   EXPECT_EQ(choice.exit_code, 2);
   EXPECT_EQ(choice.output,
             "playsight: error: --label: expected one of auto, always, never, got 'sometimes'\n");
+  const CommandRun part = run_playsight("help nopart");
+  EXPECT_EQ(part.exit_code, 2);
+  EXPECT_TRUE(part.output.starts_with(
+      "playsight: error: PART 'nopart': not a part; the parts: gamelog, spend"))
+      << part.output;
+  const CommandRun reports = run_playsight("serve --no-auth --port 0 --reports /nonexistent/r");
+  EXPECT_EQ(reports.exit_code, 2);
+  EXPECT_EQ(reports.output, "playsight: error: --reports: /nonexistent/r: no such folder\n");
   const CommandRun help = run_playsight("help");
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_NE(help.output.find("playsight geo select"), std::string::npos) << help.output;
