@@ -66,6 +66,7 @@ Result run_backtest(const Values& values) {
       history::total_correction_from(values.text("total-correction"), "--total-correction");
   options.training_windows = static_cast<int>(values.integer("training-windows"));
   options.season_windows = static_cast<int>(values.integer("season-windows"));
+  options.selection_cutoffs = static_cast<int>(values.integer("selection-cutoffs"));
   options.threads = values.count("threads");
   options.seed = static_cast<std::uint64_t>(values.integer("seed"));
   options.models = values.list("models");
@@ -185,11 +186,16 @@ std::vector<Task> compare_tasks() {
                           "backtest: gross (spend = purchases) or net (purchases minus returns)",
                           {"gross", "net"}, "gross"),
            Option::choice("total-correction",
-                          "backtest: none (as trained: season windows and the calendar teach the "
-                          "season), trend-season (the latest window's shape and level, times last "
-                          "year's seasonal step), year-over-year (the same recipe a year before "
-                          "calibrates the predictions; twice the training)",
-                          {"none", "trend-season", "year-over-year"}, "none"),
+                          "backtest: auto (every model scored as trained and with trend-season; "
+                          "the selection chooses), none (as trained), trend-season (the latest "
+                          "window's actual / predicted total, times last year's seasonal step), "
+                          "year-over-year (the same recipe a year before; twice the training)",
+                          {"auto", "none", "trend-season", "year-over-year"},
+                          spend::history::total_correction_name(backtest.total_correction)),
+           Option::integer("selection-cutoffs",
+                           "backtest: cutoffs one horizon apart before the first evaluated one, "
+                           "scored only to choose the selected model",
+                           backtest.selection_cutoffs),
            Option::integer("training-windows",
                            "backtest: earlier windows of one horizon each that a model trains on",
                            backtest.training_windows),

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
+
 #include "../support/temp_dir.h"
 #include "core/error.h"
 #include "spend/history/customer_snapshot.h"
@@ -61,6 +64,74 @@ TEST(Backtest, HybridBeatsBgNbdOnGiniOnRealPurchases) {
   EXPECT_GT(hybrid.normalized_gini, reference.normalized_gini);
   EXPECT_GT(hybrid.normalized_gini, 0.75);
   EXPECT_NEAR(row_of(cutoff, "zero_model").metrics.aggregate_error, -1.0, 1e-12);
+}
+
+// Purchases of the whole shop in [from, from + days), gross: the season step the correction uses.
+double shop_spend(const PurchaseHistory& history, Days from, int days) {
+  SnapshotOptions options;
+  options.cutoff = from;
+  options.horizon_days = days;
+  double total = 0;
+  for (double spend : take_snapshot(history, options).spend_next) total += spend;
+  return total;
+}
+
+TEST(Backtest, AutoScoresEveryModelAsTrainedAndWithTheSeasonCorrectionAndSelectsOnEarlierCutoffs) {
+  const PurchaseHistory history = read_purchase_history(kOnlineRetail, online_retail_columns());
+  BacktestOptions options;
+  options.cutoffs = {parse_date("2011-11-09")};
+  options.models = {"hybrid_tweedie", "hybrid_ziln", "hybrid_hurdle", "hybrid_ensemble"};
+  // the default 6 training windows, as in the docs
+
+  options.selection_cutoffs = 1;
+  options.bootstrap_draws = 0;
+  options.threads = 2;
+  ASSERT_EQ(options.total_correction, TotalCorrection::kAuto);  // the default
+  const BacktestResult result = run_backtest(history, options);
+  ASSERT_EQ(result.cutoffs.size(), 2u);
+  EXPECT_FALSE(result.cutoffs[0].evaluated);  // 2011-10-10: scored only to choose
+  EXPECT_EQ(format_date(result.cutoffs[0].cutoff), "2011-10-10");
+  EXPECT_TRUE(result.cutoffs[0].selected_alias.empty());  // nothing scored before it
+  const CutoffResult& cutoff = result.cutoffs[1];
+
+  // Each model twice: as trained, and scaled by one factor (ranks, so the Gini, unchanged).
+  const auto total_of = [&](const std::string& alias) -> const TotalEstimate& {
+    for (std::size_t r = 0; r < cutoff.report.rows.size(); ++r)
+      if (cutoff.report.rows[r].alias == alias) return cutoff.totals[r];
+    throw std::runtime_error("no row " + alias);
+  };
+  for (const std::string& model : options.models) {
+    const SpendMetrics& raw = row_of(cutoff, model).metrics;
+    const SpendMetrics& corrected = row_of(cutoff, model + "+trend-season").metrics;
+    EXPECT_DOUBLE_EQ(raw.normalized_gini, corrected.normalized_gini) << model;
+    const TotalEstimate& total = total_of(model + "+trend-season");
+    EXPECT_EQ(total.correction_name, "trend-season");
+    EXPECT_NEAR(corrected.total_predicted, raw.total_predicted * total.correction,
+                1e-6 * raw.total_predicted);
+    // The season step: the shop's spend from 2010-10-10 into the 30 days from 2010-11-09.
+    const double step = shop_spend(history, parse_date("2010-11-09"), 30) /
+                        shop_spend(history, parse_date("2010-10-10"), 30);
+    char text[96];
+    std::snprintf(text, sizeof text, "season x%.3f (2010-10-10 to 2010-11-09)", step);
+    EXPECT_NE(total.correction_note.find(text), std::string::npos) << total.correction_note;
+    // Before the peak the trees predict too little; the correction brings the total within 15 %.
+    EXPECT_LT(raw.aggregate_error, -0.15) << model;
+    EXPECT_LT(std::fabs(corrected.aggregate_error), 0.15) << model;
+  }
+  // The ensemble is the mean of its three heads.
+  const double heads = (row_of(cutoff, "hybrid_tweedie").metrics.total_predicted +
+                        row_of(cutoff, "hybrid_ziln").metrics.total_predicted +
+                        row_of(cutoff, "hybrid_hurdle").metrics.total_predicted) /
+                       3;
+  EXPECT_NEAR(row_of(cutoff, "hybrid_ensemble").metrics.total_predicted, heads, 1e-6 * heads);
+  // "selected" repeats the row that scored best at 2011-10-10, whose horizon ended by 2011-11-09.
+  ASSERT_EQ(cutoff.report.rows.front().alias, "selected");
+  ASSERT_FALSE(cutoff.selected_alias.empty());
+  EXPECT_DOUBLE_EQ(cutoff.report.rows.front().metrics.total_predicted,
+                   row_of(cutoff, cutoff.selected_alias).metrics.total_predicted);
+  EXPECT_EQ(message_of([] { total_correction_from("seasonal", "--total-correction"); }),
+            "--total-correction: expected auto, none, trend-season or year-over-year, got "
+            "'seasonal'");
 }
 
 TEST(Backtest, GrossAndNetSpendFollowTheReturnsChoice) {

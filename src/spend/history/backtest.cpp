@@ -3,13 +3,16 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
 #include <map>
+#include <mutex>
 #include <random>
 
 #include "core/error.h"
 #include "core/parallel.h"
 #include "spend/history/panel_forecast.h"
-#include "spend/history/power_calibration.h"
 
 namespace playsight::spend::history {
 namespace {
@@ -51,46 +54,81 @@ std::pair<double, double> ratio_interval(const PanelForecast& forecast, std::siz
   return {at(0.025), at(0.975)};
 }
 
-// A correction of a model's predictions at a cutoff: a power calibration, times a season step.
-struct Correction {
-  PowerCalibration map;
-  double season = 1;
-  std::string note = "none";
-  double operator()(double p) const { return season * map(p); }
+// Forecasts per (model, target cutoff), each computed once: the ensemble averages its members'
+// and the year-over-year correction needs the same recipe a year earlier.
+class ForecastCache {
+ public:
+  ForecastCache(SnapshotCache& snapshots, const BacktestOptions& options)
+      : snapshots_(snapshots), options_(options) {
+    options_.threads = 1;  // the models train side by side, one thread each (see run_backtest)
+  }
+
+  SnapshotCache& snapshots() { return snapshots_; }
+
+  const PanelForecast& at(const BacktestModel& model, Days target) {
+    const std::pair<std::string, Days> key{model.alias, target};
+    {
+      const std::lock_guard<std::mutex> lock(mutex_);
+      if (auto found = forecasts_.find(key); found != forecasts_.end()) return found->second;
+    }
+    PanelForecast computed = model.members.empty() ? forecast(snapshots_, target, model, options_)
+                                                   : mean_of(model, target);
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return forecasts_.emplace(key, std::move(computed)).first->second;  // std::map: never moves
+  }
+
+ private:
+  PanelForecast mean_of(const BacktestModel& ensemble, Days target) {
+    PanelForecast mean;
+    const auto add = [](std::vector<double>& into, const std::vector<double>& from) {
+      if (into.empty()) into.assign(from.size(), 0.0);
+      for (std::size_t i = 0; i < from.size(); ++i) into[i] += from[i];
+    };
+    for (const std::string& alias : ensemble.members) {
+      const PanelForecast& member = at(find_backtest_model(alias), target);
+      mean.training_cutoffs = member.training_cutoffs;
+      mean.training_rows = member.training_rows;
+      mean.held_out_actual = member.held_out_actual;
+      mean.latest_actual = member.latest_actual;
+      add(mean.predicted, member.predicted);
+      add(mean.held_out_predicted, member.held_out_predicted);
+      add(mean.latest_predicted, member.latest_predicted);
+    }
+    const double count = static_cast<double>(ensemble.members.size());
+    for (auto* values : {&mean.predicted, &mean.held_out_predicted, &mean.latest_predicted})
+      for (double& v : *values) v /= count;
+    return mean;
+  }
+
+  SnapshotCache& snapshots_;
+  BacktestOptions options_;
+  std::mutex mutex_;
+  std::map<std::pair<std::string, Days>, PanelForecast> forecasts_;
 };
 
-Correction trend_season_correction(SnapshotCache& snapshots, Days cutoff,
-                                   const PanelForecast& panel, const BacktestOptions& options);
+// A correction of a model's predictions at a cutoff: one factor for every customer.
+struct Correction {
+  double factor = 1;
+  std::string note = "none";
+};
 
-// The same recipe one year earlier: its predictions there, calibrated (level and shape) to what
-// happened. Where the history is too short for it, the trend and season correction.
-Correction year_over_year_correction(SnapshotCache& snapshots, Days cutoff,
-                                     const BacktestModel& model, const PanelForecast& panel,
-                                     const BacktestOptions& options) {
-  const Days year_before = cutoff - kYear;
-  const PurchaseHistory& history = snapshots.history();
-  Correction correction;
-  if (training_cutoffs(history, year_before, options.horizon_days, options.training_windows)
-          .empty()) {
-    return trend_season_correction(snapshots, cutoff, panel, options);
-  }
-  const PanelForecast past = forecast(snapshots, year_before, model, options);
-  correction.map = fit_power_calibration(past.predicted, snapshots.at(year_before).spend_next);
-  correction.note = "year-over-year " + correction.map.describe() + " (the same recipe at " +
-                    format_date(year_before) + ")";
-  return correction;
+std::string factor_text(double factor) {
+  char text[32];
+  std::snprintf(text, sizeof text, "x%.3f", factor);
+  return text;
 }
 
-// The latest training window's shape and level (a power map, predicted to actual: what the pooled
-// windows miss), times the step of the shop's spend from that window to the horizon one year
+// The latest training window's actual / predicted total (what the pooled windows miss of the
+// recent level), times the step of the shop's spend from that window to the horizon one year
 // before.
 Correction trend_season_correction(SnapshotCache& snapshots, Days cutoff,
                                    const PanelForecast& panel, const BacktestOptions& options) {
   Correction correction;
-  // Shape and level of every customer of the latest window (its held-out fifth alone was too
-  // few for a stable exponent on the development cutoffs).
-  correction.map = fit_power_calibration(panel.latest_predicted, panel.latest_actual, 20);
-  correction.note = "trend " + correction.map.describe() + " (latest window " +
+  const double latest_actual = sum(panel.latest_actual);
+  const double latest_predicted = sum(panel.latest_predicted);
+  if (latest_actual > 0 && latest_predicted > 0)
+    correction.factor = latest_actual / latest_predicted;
+  correction.note = "trend " + factor_text(correction.factor) + " (latest window " +
                     format_date(panel.training_cutoffs.front()) + ")";
   const Days year_before = cutoff - kYear;
   if (year_before - options.horizon_days <= snapshots.history().first_day()) {
@@ -103,11 +141,54 @@ Correction trend_season_correction(SnapshotCache& snapshots, Days cutoff,
     correction.note += "; no season: no spend a year before";
     return correction;
   }
-  correction.season = during / before;
-  correction.note += ", season x" + std::to_string(correction.season).substr(0, 5) + " (" +
+  correction.factor *= during / before;
+  correction.note += ", season " + factor_text(during / before) + " (" +
                      format_date(year_before - options.horizon_days) + " to " +
                      format_date(year_before) + ")";
   return correction;
+}
+
+// The same recipe one year earlier: its actual / predicted total there. Where the history is too
+// short for it, the trend and season correction.
+Correction year_over_year_correction(ForecastCache& forecasts, Days cutoff,
+                                     const BacktestModel& model, const PanelForecast& panel,
+                                     const BacktestOptions& options) {
+  const Days year_before = cutoff - kYear;
+  SnapshotCache& snapshots = forecasts.snapshots();
+  if (training_cutoffs(snapshots.history(), year_before, options.horizon_days,
+                       options.training_windows)
+          .empty()) {
+    return trend_season_correction(snapshots, cutoff, panel, options);
+  }
+  Correction correction;
+  const double predicted = sum(forecasts.at(model, year_before).predicted);
+  const double actual = sum(snapshots.at(year_before).spend_next);
+  if (predicted > 0 && actual > 0) correction.factor = actual / predicted;
+  correction.note = "year-over-year " + factor_text(correction.factor) + " (the same recipe at " +
+                    format_date(year_before) + ")";
+  return correction;
+}
+
+Correction correction_for(TotalCorrection kind, ForecastCache& forecasts, Days cutoff,
+                          const BacktestModel& model, const PanelForecast& panel,
+                          const BacktestOptions& options) {
+  switch (kind) {
+    case TotalCorrection::kTrendSeason:
+      return trend_season_correction(forecasts.snapshots(), cutoff, panel, options);
+    case TotalCorrection::kYearOverYear:
+      return year_over_year_correction(forecasts, cutoff, model, panel, options);
+    case TotalCorrection::kAuto:
+    case TotalCorrection::kNone:
+      break;
+  }
+  return {};
+}
+
+// The corrections each learnt model is scored with.
+std::vector<TotalCorrection> candidate_corrections(TotalCorrection chosen) {
+  if (chosen == TotalCorrection::kAuto)
+    return {TotalCorrection::kNone, TotalCorrection::kTrendSeason};
+  return {chosen};
 }
 
 ModelPredictions predictions_of(const std::string& alias, const std::string& description,
@@ -160,35 +241,49 @@ std::vector<BacktestModel> chosen_models(const BacktestOptions& options) {
   std::vector<BacktestModel> chosen;
   for (const std::string& alias : options.models) {
     if (alias == "bgnbd_gamma_gamma" || alias == "zero_model" || alias == "selected") continue;
-    const auto& all = backtest_models();
-    const auto found = std::find_if(all.begin(), all.end(),
-                                    [&](const BacktestModel& m) { return m.alias == alias; });
-    if (found == all.end()) {
-      std::string known;
-      for (const auto& m : all) known += (known.empty() ? "" : ", ") + m.alias;
-      throw InputError("--models: unknown model '" + alias + "' for a transaction backtest; the " +
-                       "models are: " + known +
-                       " (bgnbd_gamma_gamma and zero_model are always "
-                       "there)");
-    }
-    chosen.push_back(*found);
+    chosen.push_back(find_backtest_model(alias));
   }
   return chosen;
+}
+
+// The single models whose forecasts the chosen ones need (an ensemble's members included).
+std::vector<BacktestModel> trained_models(const std::vector<BacktestModel>& chosen) {
+  std::vector<BacktestModel> trained;
+  const auto add = [&](const BacktestModel& model) {
+    if (std::none_of(trained.begin(), trained.end(),
+                     [&](const BacktestModel& m) { return m.alias == model.alias; }))
+      trained.push_back(model);
+  };
+  for (const BacktestModel& model : chosen) {
+    if (model.members.empty()) add(model);
+    for (const std::string& member : model.members) add(find_backtest_model(member));
+  }
+  return trained;
+}
+
+// The row of one learnt model under one correction. Under "auto" the corrected rows are named
+// "<model>+trend-season"; otherwise the row has the model's name and the correction column says.
+std::string row_alias(const BacktestModel& model, TotalCorrection correction,
+                      TotalCorrection chosen) {
+  if (chosen != TotalCorrection::kAuto || correction == TotalCorrection::kNone) return model.alias;
+  return model.alias + "+" + total_correction_name(correction);
 }
 
 }  // namespace
 
 TotalCorrection total_correction_from(const std::string& text, const std::string& flag) {
-  for (auto c :
-       {TotalCorrection::kNone, TotalCorrection::kTrendSeason, TotalCorrection::kYearOverYear}) {
+  for (auto c : {TotalCorrection::kAuto, TotalCorrection::kNone, TotalCorrection::kTrendSeason,
+                 TotalCorrection::kYearOverYear}) {
     if (total_correction_name(c) == text) return c;
   }
-  throw InputError(flag + ": expected none, trend-season or year-over-year, got " +
+  throw InputError(flag + ": expected auto, none, trend-season or year-over-year, got " +
                    quote_for_message(text));
 }
 
 std::string total_correction_name(TotalCorrection correction) {
   switch (correction) {
+    case TotalCorrection::kAuto:
+      return "auto";
     case TotalCorrection::kNone:
       return "none";
     case TotalCorrection::kTrendSeason:
@@ -201,17 +296,44 @@ std::string total_correction_name(TotalCorrection correction) {
 
 const std::vector<BacktestModel>& backtest_models() {
   static const std::vector<BacktestModel> models{
-      {"hybrid_tweedie", "boosted Tweedie trees on RFM + BG/NBD quantities + season and shop trend",
-       "tweedie_model", true},
+      {"hybrid_tweedie",
+       "boosted Tweedie trees on RFM + BG/NBD quantities + season and shop trend",
+       "tweedie_model",
+       true,
+       {}},
       {"hybrid_ziln",
        "zero-inflated lognormal head (P(buy) x lognormal mean) on the hybrid features",
-       "ziln_model", true},
-      {"hybrid_hurdle", "P(buy) x Gamma-regression trees on the hybrid features",
-       "hurdle_gamma_model", true},
-      {"rfm_tweedie", "boosted Tweedie trees on the 12 RFM features (the plain peer)",
-       "tweedie_model", false},
+       "ziln_model",
+       true,
+       {}},
+      {"hybrid_hurdle",
+       "P(buy) x Gamma-regression trees on the hybrid features",
+       "hurdle_gamma_model",
+       true,
+       {}},
+      {"rfm_tweedie",
+       "boosted Tweedie trees on the 12 RFM features (the plain peer)",
+       "tweedie_model",
+       false,
+       {}},
+      {"hybrid_ensemble",
+       "the mean of the three hybrid heads' predictions (Tweedie, ZILN, hurdle)",
+       "",
+       true,
+       {"hybrid_tweedie", "hybrid_ziln", "hybrid_hurdle"}},
   };
   return models;
+}
+
+const BacktestModel& find_backtest_model(const std::string& alias) {
+  const auto& all = backtest_models();
+  const auto found = std::find_if(all.begin(), all.end(),
+                                  [&](const BacktestModel& m) { return m.alias == alias; });
+  if (found != all.end()) return *found;
+  std::string known;
+  for (const auto& m : all) known += (known.empty() ? "" : ", ") + m.alias;
+  throw InputError("--models: unknown model '" + alias + "' for a transaction backtest; the " +
+                   "models are: " + known + " (bgnbd_gamma_gamma and zero_model are always there)");
 }
 
 std::vector<Days> evaluated_cutoffs(const PurchaseHistory& history,
@@ -249,11 +371,14 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
   for (const Days cutoff : evaluated) plan.emplace_back(cutoff, true);
 
   SnapshotCache snapshots(history, options.horizon_days, options.returns, options.threads);
+  ForecastCache forecasts(snapshots, options);
+  const std::vector<BacktestModel> trained = trained_models(models);
+  const std::vector<TotalCorrection> corrections = candidate_corrections(options.total_correction);
   BacktestResult result;
   result.data_source = history.path;
   result.horizon_days = options.horizon_days;
   result.returns = options.returns;
-  // Scores of every learnt model at every scored cutoff, for the selection.
+  // Scores of every learnt row (model and correction) at every scored cutoff, for the selection.
   std::map<std::string, std::vector<std::pair<Days, double>>> scores;
 
   for (const auto& step : plan) {
@@ -267,57 +392,58 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
     out.cutoff = cutoff;
     out.evaluated = is_evaluated;
 
-    // The learnt models train side by side, one thread each: on a panel of some ten thousand
+    // The single models train side by side, one thread each: on a panel of some ten thousand
     // rows a tree round is too short for XGBoost's threads to pay for their synchronisation.
-    struct Outcome {
-      PanelForecast panel;
-      ComparisonRow row;
-      TotalEstimate total;
-    };
-    std::vector<Outcome> outcomes(models.size());
-    BacktestOptions one_thread = options;
-    one_thread.threads = 1;
-    parallel_for(models.size(), options.threads, [&](std::size_t m, unsigned) {
-      const BacktestModel& model = models[m];
+    // The year-over-year correction's recipe a year earlier trains in the same step.
+    const bool year_before_needed =
+        std::find(corrections.begin(), corrections.end(), TotalCorrection::kYearOverYear) !=
+            corrections.end() &&
+        !training_cutoffs(history, cutoff - kYear, options.horizon_days, options.training_windows)
+             .empty();
+    parallel_for(trained.size() * (year_before_needed ? 2 : 1), options.threads,
+                 [&](std::size_t task, unsigned) {
+                   const BacktestModel& model = trained[task % trained.size()];
+                   forecasts.at(model, task < trained.size() ? cutoff : cutoff - kYear);
+                 });
+
+    for (const BacktestModel& model : models) {
       const auto model_start = std::chrono::steady_clock::now();
-      Outcome& outcome = outcomes[m];
-      outcome.panel = forecast(snapshots, cutoff, model, one_thread);
-      const PanelForecast& panel = outcome.panel;
-      TotalEstimate& total = outcome.total;
-      total.raw_predicted = sum(panel.predicted);
-      std::vector<double> predicted = panel.predicted;
-      Correction correction;
-      if (options.total_correction == TotalCorrection::kYearOverYear) {
-        correction = year_over_year_correction(snapshots, cutoff, model, panel, one_thread);
-      } else if (options.total_correction == TotalCorrection::kTrendSeason) {
-        correction = trend_season_correction(snapshots, cutoff, panel, options);
-      }
-      for (double& p : predicted) p = correction(p);
-      total.correction = total.raw_predicted > 0 ? sum(predicted) / total.raw_predicted : 1;
-      total.correction_note = correction.note;
-      const auto [low, high] =
+      const PanelForecast& panel = forecasts.at(model, cutoff);
+      out.training_cutoffs = panel.training_cutoffs;
+      out.training_rows = panel.training_rows;
+      const double raw_total = sum(panel.predicted);
+      const auto [ratio_low, ratio_high] =
           ratio_interval(panel, actual.size(), options.bootstrap_draws, options.seed);
-      total.low = low * sum(predicted);
-      total.high = high * sum(predicted);
-      outcome.row = score_model(predictions_of(model.alias, model.description, ModelKind::kNew,
-                                               predicted, seconds_since(model_start)),
-                                actual);
-    });
-    for (std::size_t m = 0; m < models.size(); ++m) {
-      out.training_cutoffs = outcomes[m].panel.training_cutoffs;
-      out.training_rows = outcomes[m].panel.training_rows;
-      out.report.rows.push_back(std::move(outcomes[m].row));
-      scores[models[m].alias].emplace_back(cutoff, selection_score(out.report.rows.back().metrics));
-      out.totals.push_back(outcomes[m].total);
+      for (const TotalCorrection kind : corrections) {
+        const Correction correction =
+            correction_for(kind, forecasts, cutoff, model, panel, options);
+        std::vector<double> predicted = panel.predicted;
+        for (double& p : predicted) p *= correction.factor;
+        TotalEstimate total;
+        total.raw_predicted = raw_total;
+        total.correction = correction.factor;
+        total.correction_name = total_correction_name(kind);
+        total.correction_note = correction.note;
+        total.low = ratio_low * sum(predicted);
+        total.high = ratio_high * sum(predicted);
+        const std::string alias = row_alias(model, kind, options.total_correction);
+        out.report.rows.push_back(
+            score_model(predictions_of(alias, model.description, ModelKind::kNew, predicted,
+                                       seconds_since(model_start)),
+                        actual));
+        scores[alias].emplace_back(cutoff, selection_score(out.report.rows.back().metrics));
+        out.totals.push_back(total);
+      }
     }
 
-    // The model chosen on earlier cutoffs whose horizon has ended by this one.
+    // The row chosen on earlier cutoffs whose horizon has ended by this one.
     double best = -std::numeric_limits<double>::infinity();
     std::size_t best_row = 0;
-    for (std::size_t m = 0; m < models.size(); ++m) {
+    for (std::size_t r = 0; r < out.report.rows.size(); ++r) {
+      const std::string& alias = out.report.rows[r].alias;
       double total_score = 0;
       int counted = 0;
-      for (const auto& [scored, score] : scores[models[m].alias]) {
+      for (const auto& [scored, score] : scores[alias]) {
         if (scored + options.horizon_days <= cutoff) {
           total_score += score;
           ++counted;
@@ -325,8 +451,8 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
       }
       if (counted > 0 && total_score / counted > best) {
         best = total_score / counted;
-        best_row = m;
-        out.selected_alias = models[m].alias;
+        best_row = r;
+        out.selected_alias = alias;
       }
     }
     if (!out.selected_alias.empty()) {
@@ -351,13 +477,22 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
                        "history before the cutoff",
                        ModelKind::kReference, reference, seconds_since(reference_start)),
         actual));
-    out.totals.push_back({sum(reference), 1, "", std::nan(""), std::nan("")});
+    out.totals.push_back({sum(reference), 1, "none", "", std::nan(""), std::nan("")});
+    if (const char* dump = std::getenv("PS_DUMP")) {
+      FILE* f =
+          std::fopen((std::string(dump) + "/" + format_date(cutoff) + "-bgnbd.csv").c_str(), "w");
+      std::fprintf(f, "customer,predicted,actual\n");
+      for (std::size_t i = 0; i < actual.size(); ++i)
+        std::fprintf(f, "%s,%.6g,%.6g\n", snapshot.features.keys[i].c_str(), reference[i],
+                     actual[i]);
+      std::fclose(f);
+    }
     const std::vector<double> zeros(actual.size(), 0.0);
     out.report.rows.push_back(
         score_model(predictions_of("zero_model", "reference: predict 0 for everyone",
                                    ModelKind::kReference, zeros, std::nan("")),
                     actual));
-    out.totals.push_back({0, 1, "", std::nan(""), std::nan("")});
+    out.totals.push_back({0, 1, "none", "", std::nan(""), std::nan("")});
     result.cutoffs.push_back(std::move(out));
   }
   result.seconds = seconds_since(start);

@@ -10,22 +10,25 @@
 // training for early stopping. It then predicts every customer of the snapshot at c, and is
 // scored on their spend in [c, c + H).
 //
-// The total: by default ("none") the predictions as trained; the season windows and the calendar
-// position among the hybrid features teach the trees the season, and on the development cutoffs
-// (docs/guides/spend-backtest.md) neither correction below did better. "trend-season": a power
-// map p -> a p^b fitted on every customer of the latest training window (shape and level), times,
-// where a year of history exists, the shop's spend step from that window into the horizon one
-// year before.
-// "year-over-year": the same recipe run at c - 365 and calibrated to what happened there (twice
-// the training). The interval for the total is a
-// bootstrap over customers: the ratio actual / predicted total of the held-out customers of the
-// latest training window, resampled to the evaluated cutoff's number of customers (200 draws,
-// 2.5 % and 97.5 % quantiles), applied to the predicted total.
+// The total: a model trained on earlier windows inherits their level, and in a growing shop or
+// before a seasonal peak it predicts too little. "trend-season" scales every prediction by one
+// factor: the latest training window's actual / predicted total (the trend the pooled windows
+// miss), times, where a year of history exists, the shop's spend step from that window into the
+// horizon one year before (the season). "year-over-year": the actual / predicted total of the
+// same recipe run at c - 365 (twice the training). "auto" (the default) scores every learnt
+// model both without a correction and with "trend-season", and lets the selection choose (below).
+// One factor per model and cutoff: ranks, and so the Gini, never change. The interval for the
+// total is a bootstrap over customers: the ratio actual / predicted total of the held-out
+// customers of the latest training window, resampled to the evaluated cutoff's number of
+// customers (200 draws, 2.5 % and 97.5 % quantiles), applied to the predicted total.
 //
-// "selected" is the model chosen at c by rolling-origin cross-validation: the best mean score
-// (normalised Gini minus decile MAPE minus |total error|) over the earlier scored cutoffs whose
-// horizon ended by c (the selection cutoffs before the first evaluated one, and earlier evaluated
-// ones). The evaluated horizon itself never takes part in choosing.
+// "hybrid_ensemble" is the mean of the three hybrid heads' predictions (Tweedie, ZILN, hurdle),
+// each trained once per cutoff whether or not it is shown.
+//
+// "selected" is the model, with its correction, chosen at c by rolling-origin cross-validation:
+// the best mean score (normalised Gini minus decile MAPE minus |total error|) over the earlier
+// scored cutoffs whose horizon ended by c (the selection cutoffs before the first evaluated one,
+// and earlier evaluated ones). The evaluated horizon itself never takes part in choosing.
 //
 // The rows "bgnbd_gamma_gamma" (BG/NBD x Gamma-Gamma fitted at c on all history) and
 // "zero_model" (predict 0) are always present. Thread-safety: run_backtest is pure.
@@ -41,11 +44,12 @@ namespace playsight::spend::history {
 
 // How the predicted total is corrected for the season and trend the training windows miss.
 enum class TotalCorrection {
+  kAuto,  // none and trend-season both scored; the selection chooses
   kNone,
-  kTrendSeason,   // latest window's shape and level, times last year's seasonal step
+  kTrendSeason,   // latest window's level, times last year's seasonal step
   kYearOverYear,  // actual / predicted total of the same recipe one year earlier
 };
-// "none", "trend-season", "year-over-year"; throws InputError naming `flag` otherwise.
+// "auto", "none", "trend-season", "year-over-year"; throws InputError naming `flag` otherwise.
 TotalCorrection total_correction_from(const std::string& text, const std::string& flag);
 std::string total_correction_name(TotalCorrection correction);
 
@@ -58,7 +62,7 @@ struct BacktestOptions {
   int selection_cutoffs = 2;        // scored before the first evaluated cutoff, for "selected"
   std::vector<std::string> models;  // aliases (see backtest_models()); empty: all
   ReturnsMode returns = ReturnsMode::kGross;
-  TotalCorrection total_correction = TotalCorrection::kNone;
+  TotalCorrection total_correction = TotalCorrection::kAuto;
   int bootstrap_draws = 200;
   int max_depth = 4;  // of the learnt models' trees
   double learning_rate = 0.1;
@@ -68,18 +72,23 @@ struct BacktestOptions {
   std::uint64_t seed = 42;
 };
 
-// A learnt model of the backtest: a spend model of the catalogue on a feature set.
+// A learnt model of the backtest: a spend model of the catalogue on a feature set, or the mean of
+// other learnt models' predictions (members).
 struct BacktestModel {
   std::string alias;
   std::string description;
-  std::string catalog_alias;  // in spend/models/spend_model.h's registry
+  std::string catalog_alias;  // in spend/models/spend_model.h's registry; empty for an ensemble
   bool hybrid_features = true;
+  std::vector<std::string> members;  // aliases of the models averaged; empty for a single model
 };
 const std::vector<BacktestModel>& backtest_models();
+// Throws InputError listing the models when there is none by that alias.
+const BacktestModel& find_backtest_model(const std::string& alias);
 
 struct TotalEstimate {
   double raw_predicted = 0;  // before the correction
   double correction = 1;     // the factor applied
+  std::string correction_name = "none";
   std::string correction_note;
   double low = 0, high = 0;  // 95 % interval of the actual total
 };
@@ -91,7 +100,7 @@ struct CutoffResult {
   std::size_t training_rows = 0;
   ComparisonReport report;            // one row per model, "selected" first when evaluated
   std::vector<TotalEstimate> totals;  // per row of the report
-  std::string selected_alias;         // the model "selected" stands for
+  std::string selected_alias;         // the row "selected" stands for
   std::vector<std::string> notes;
 };
 

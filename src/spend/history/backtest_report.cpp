@@ -1,5 +1,6 @@
 #include "spend/history/backtest_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -81,7 +82,8 @@ ComparisonReport with_context(const BacktestResult& result, const CutoffResult& 
           " customer-windows; one customer in five held out for early stopping), never on the "
           "evaluated horizon.",
       "selected: " + (cutoff.selected_alias.empty() ? std::string("none") : cutoff.selected_alias) +
-          ", chosen on earlier cutoffs by normalised Gini minus decile MAPE."};
+          ", chosen with its total correction on earlier cutoffs by normalised Gini minus decile "
+          "MAPE minus |total error|."};
   for (const std::string& note : cutoff.notes) c.protocol_notes.push_back(note);
   return report;
 }
@@ -89,9 +91,20 @@ ComparisonReport with_context(const BacktestResult& result, const CutoffResult& 
 }  // namespace
 
 std::string backtest_terminal_table(const BacktestResult& result) {
+  // The model column is as wide as its longest name ("selected=hybrid_ensemble+trend-season").
+  int width = 18;
+  for (const CutoffResult& cutoff : result.cutoffs) {
+    if (!cutoff.evaluated) continue;
+    for (const ComparisonRow& row : cutoff.report.rows) {
+      const std::size_t length = row.alias == "selected"
+                                     ? row.alias.size() + 1 + cutoff.selected_alias.size()
+                                     : row.alias.size();
+      width = std::max(width, static_cast<int>(length));
+    }
+  }
   std::string out;
-  char line[256];
-  std::snprintf(line, sizeof line, "%-11s %-18s %9s %6s %8s %6s %7s %7s %10s %s\n", "cutoff",
+  char line[512];
+  std::snprintf(line, sizeof line, "%-11s %-*s %9s %6s %8s %6s %7s %7s %10s %s\n", "cutoff", width,
                 "model", "customers", "gini", "spearman", "auc", "dec.mape", "total", "mae",
                 "total interval / correction");
   out += line;
@@ -107,8 +120,8 @@ std::string backtest_terminal_table(const BacktestResult& result) {
       if (std::isfinite(total.low))
         extra = cell(total.low, "%.0f") + ".." + cell(total.high, "%.0f");
       if (total.correction != 1) extra += " x" + cell(total.correction, "%.3f");
-      std::snprintf(line, sizeof line, "%-11s %-18s %9zu %6s %8s %6s %7s %7s %10s %s\n",
-                    format_date(cutoff.cutoff).c_str(), alias.c_str(), m.players,
+      std::snprintf(line, sizeof line, "%-11s %-*s %9zu %6s %8s %6s %7s %7s %10s %s\n",
+                    format_date(cutoff.cutoff).c_str(), width, alias.c_str(), m.players,
                     cell(m.normalized_gini, "%.3f").c_str(), cell(m.spearman, "%.3f").c_str(),
                     cell(m.payer_auc, "%.3f").c_str(), cell(m.calibration_error, "%.3f").c_str(),
                     cell(100 * m.aggregate_error, "%+.1f%%").c_str(), cell(m.mae, "%.1f").c_str(),
@@ -124,14 +137,15 @@ std::string backtest_terminal_table(const BacktestResult& result) {
 }
 
 std::string backtest_csv(const BacktestResult& result) {
-  std::string out = "cutoff,role,model,selected_model";
+  std::string out = "cutoff,role,model,selected_model,correction_method";
   for (const Column& column : kColumns) out += std::string(",") + column.name;
   out += "\n";
   for (const CutoffResult& cutoff : result.cutoffs) {
     for (std::size_t r = 0; r < cutoff.report.rows.size(); ++r) {
       const ComparisonRow& row = cutoff.report.rows[r];
       out += format_date(cutoff.cutoff) + (cutoff.evaluated ? ",evaluated," : ",selection,") +
-             row.alias + "," + (row.alias == "selected" ? cutoff.selected_alias : "");
+             row.alias + "," + (row.alias == "selected" ? cutoff.selected_alias : "") + "," +
+             cutoff.totals[r].correction_name;
       for (const Column& column : kColumns)
         out += "," + csv_number(column.value(row, cutoff.totals[r]));
       out += "\n";
@@ -165,6 +179,7 @@ std::string backtest_json(const BacktestResult& result) {
         const double value = column.value(cutoff.report.rows[r], cutoff.totals[r]);
         row[column.name] = std::isfinite(value) ? nlohmann::ordered_json(value) : nullptr;
       }
+      row["correction_method"] = cutoff.totals[r].correction_name;
       row["correction_note"] = cutoff.totals[r].correction_note;
       rows.push_back(std::move(row));
     }
