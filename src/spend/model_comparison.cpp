@@ -163,6 +163,9 @@ ComparisonReport compare_models(const ComparisonRequest& request) {
       "Features use events before the cutoff only; the label is the top-up amount in the " +
           std::to_string(feature_options.label_days) + " days from it."};
 
+  // Built once; the models share the stages they have in common (the payer classifier of the
+  // two-stage models, the trees of a calibrated model and its uncalibrated twin), each fitted once.
+  PreparedSplit prepared(features, split);
   for (const std::string& alias : aliases) {
     std::fprintf(stderr, "compare: %s ...\n", alias.c_str());
     if (alias == kClvReferenceAlias) {
@@ -170,7 +173,7 @@ ComparisonReport compare_models(const ComparisonRequest& request) {
                                                 feature_options, request.threads, test_actual));
       continue;
     }
-    EvaluatedModel result = train_and_evaluate(alias, features, split, model);
+    EvaluatedModel result = train_and_evaluate(alias, prepared, model);
     const ModelSpec& spec = find_model_spec(alias);
     ModelPredictions predictions;
     predictions.alias = alias;

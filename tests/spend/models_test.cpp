@@ -15,6 +15,7 @@
 #include "simulate/generator.h"
 #include "spend/features.h"
 #include "spend/models/artifact.h"
+#include "spend/models/stages.h"
 #include "spend/models/training.h"
 
 namespace playsight::spend {
@@ -112,6 +113,39 @@ TEST(SpendModels, HurdleAndTweedieGetTheTotalRightWhereHardClassifiersCannot) {
       train_and_evaluate("bin_log_mse_model", g.features, g.split, g.options);
   EXPECT_LT(naive.metrics.total_ratio, 0.9);   // exp(E[log y]) under-estimates the mean
   EXPECT_GT(naive.metrics.payer_recall, 0.8);  // the classifier stage is tuned for payer recall
+}
+
+TEST(SpendModels, ModelsSharingStagesPredictExactlyWhatTheyPredictAloneAndFitEachStageOnce) {
+  const SharedGame& g = game();
+  // The comparison's way: one prepared split, every model on it, common stages fitted once.
+  PreparedSplit prepared(g.features, g.split);
+  const std::vector<std::string> aliases{"bin_mse_model",      "bin_knn_model",
+                                         "hurdle_gamma_model", "calibrated_hurdle_model",
+                                         "tweedie_model",      "calibrated_tweedie_model",
+                                         "ensemble_model"};
+  for (const std::string& alias : aliases) {
+    const EvaluatedModel shared = train_and_evaluate(alias, prepared, g.options);
+    const EvaluatedModel alone = train_and_evaluate(alias, g.features, g.split, g.options);
+    EXPECT_EQ(shared.test_prediction.amount, alone.test_prediction.amount) << alias;
+    EXPECT_EQ(shared.test_prediction.payer, alone.test_prediction.payer) << alias;
+  }
+  // One payer classifier for the two hard two-stage models, the hurdles and the ensemble's; the
+  // regressions: squared error, KNN and Gamma on payers, lognormal on payers (the ensemble's),
+  // Tweedie on everyone.
+  const SharedFits::Stages& stages = prepared.shared.stages();
+  EXPECT_EQ(stages.classifiers.size(), 1u);
+  EXPECT_EQ(stages.regressions.size(), 5u);
+  std::size_t on_payers = 0;
+  for (const auto& [kind, stage] : stages.regressions)
+    on_payers += kind.find("rows=payers") != std::string::npos;
+  EXPECT_EQ(on_payers, 4u);
+  // Other options are another stage, not a shared one.
+  ModelOptions deeper = g.options;
+  deeper.max_depth = 3;
+  const EvaluatedModel other = train_and_evaluate("tweedie_model", prepared, deeper);
+  EXPECT_EQ(stages.regressions.size(), 6u);
+  EXPECT_NE(other.test_prediction.amount,
+            train_and_evaluate("tweedie_model", prepared, g.options).test_prediction.amount);
 }
 
 TEST(SpendModels, SavedModelsPredictTheSameAfterLoading) {

@@ -23,7 +23,7 @@ class SingleStageModel : public SpendModel {
   SingleStageModel(RegressionStage stage, ModelOptions options)
       : stage_(std::move(stage)), options_(options) {}
   void fit(const TrainingData& data) override {
-    stage_.fit(data.train, data.y_train, data.valid, data.y_valid, options_);
+    stage_.fit(data.train, data.y_train, data.valid, data.y_valid, options_, data.shared);
   }
   SpendPrediction predict(const FeatureMatrix& x) const override { return {stage_.predict(x), {}}; }
   nlohmann::json save(const fs::path& folder) const override {
@@ -43,7 +43,7 @@ class TwoStageModel : public SpendModel {
       : stage_(std::move(stage)), expectation_(expectation), options_(options) {}
 
   void fit(const TrainingData& data) override {
-    classifier_.fit(data.train, data.y_train, data.valid, data.y_valid, options_);
+    classifier_.fit(data.train, data.y_train, data.valid, data.y_valid, options_, data.shared);
     const auto train_payers = detail::payer_rows(data.y_train);
     const auto valid_payers = detail::payer_rows(data.y_valid);
     if (train_payers.empty() || valid_payers.empty()) {
@@ -52,7 +52,8 @@ class TwoStageModel : public SpendModel {
           "learn");
     }
     stage_.fit(data.train.select(train_payers), detail::pick(data.y_train, train_payers),
-               data.valid.select(valid_payers), detail::pick(data.y_valid, valid_payers), options_);
+               data.valid.select(valid_payers), detail::pick(data.y_valid, valid_payers), options_,
+               data.shared, "payers");
   }
 
   SpendPrediction predict(const FeatureMatrix& x) const override {

@@ -22,11 +22,30 @@
 
 namespace playsight::spend {
 
+// Stages fitted once per training set and shared by every model that needs the same one: in a
+// comparison, the payer classifier of the eight two-stage models, or the Tweedie trees of
+// tweedie_model, its calibrated twin and the ensemble. A model fitted with them predicts exactly
+// what it would fitted alone (the same stage, data, options and seed). Keep one per training set
+// (the same train and validation rows and labels); not thread-safe.
+class SharedFits {
+ public:
+  SharedFits();
+  ~SharedFits();
+  SharedFits(const SharedFits&) = delete;
+  SharedFits& operator=(const SharedFits&) = delete;
+  struct Stages;  // spend/models/stages.h
+  Stages& stages() { return *stages_; }
+
+ private:
+  std::unique_ptr<Stages> stages_;
+};
+
 struct TrainingData {
   const FeatureMatrix& train;
   std::span<const double> y_train;
   const FeatureMatrix& valid;
   std::span<const double> y_valid;
+  SharedFits* shared = nullptr;  // optional: stages shared with other models of this data
 };
 
 struct ModelOptions {

@@ -2,8 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "core/error.h"
+
+namespace playsight::spend {
+
+SharedFits::SharedFits() : stages_(std::make_unique<Stages>()) {}
+SharedFits::~SharedFits() = default;
+
+}  // namespace playsight::spend
 
 namespace playsight::spend::detail {
 
@@ -113,9 +121,42 @@ double RegressionStage::backward(double p) const {
   return p;
 }
 
+std::string options_key(const ModelOptions& options) {
+  char text[160];
+  std::snprintf(text, sizeof text, "seed=%llu rounds=%d depth=%d rate=%.17g child=%.17g threads=%u",
+                static_cast<unsigned long long>(options.seed), options.max_rounds,
+                options.max_depth, options.learning_rate, options.min_child_weight,
+                options.threads);
+  return text;
+}
+
+std::string RegressionStage::kind(const ModelOptions& options, const std::string& rows) const {
+  return (use_knn_ ? std::string("knn") : objective_name(objective_)) + " " +
+         transform_name(transform_) + " power=" + std::to_string(tweedie_power_) + " rows=" + rows +
+         " " + options_key(options);
+}
+
 void RegressionStage::fit(const FeatureMatrix& train, std::span<const double> y_train,
                           const FeatureMatrix& valid, std::span<const double> y_valid,
-                          const ModelOptions& options) {
+                          const ModelOptions& options, SharedFits* shared,
+                          const std::string& rows) {
+  if (shared == nullptr) {
+    fit_alone(train, y_train, valid, y_valid, options);
+    return;
+  }
+  auto& fitted = shared->stages().regressions;
+  const std::string key = kind(options, rows);
+  if (const auto found = fitted.find(key); found != fitted.end()) {
+    *this = found->second;
+    return;
+  }
+  fit_alone(train, y_train, valid, y_valid, options);
+  fitted.emplace(key, *this);
+}
+
+void RegressionStage::fit_alone(const FeatureMatrix& train, std::span<const double> y_train,
+                                const FeatureMatrix& valid, std::span<const double> y_valid,
+                                const ModelOptions& options) {
   if (y_train.empty()) throw InputError("the training set is empty: nothing to train on");
   if (transform_ == TargetTransform::kMinMax) {
     const auto [low, high] = std::minmax_element(y_train.begin(), y_train.end());
@@ -130,12 +171,15 @@ void RegressionStage::fit(const FeatureMatrix& train, std::span<const double> y_
   if (use_knn_) {
     KnnParams params;
     params.threads = options.threads;
-    knn_.emplace(params);
-    knn_->fit(train, t_train);
+    auto knn = std::make_shared<KnnRegressor>(params);
+    knn->fit(train, t_train);
+    knn_ = std::move(knn);
     return;
   }
-  trees_.emplace(boosting_params(objective_, tweedie_power_, options));
-  trees_->fit(train, t_train, valid, t_valid);
+  auto trees =
+      std::make_shared<GradientBoosting>(boosting_params(objective_, tweedie_power_, options));
+  trees->fit(train, t_train, valid, t_valid);
+  trees_ = std::move(trees);
   if (transform_ == TargetTransform::kLog1pSmearing && !y_valid.empty()) {
     // Duan's smearing, E[y + 1] = E[exp(residual)] * exp(prediction), estimated out of sample
     // on the validation players, within ten equal-count buckets of the prediction.
@@ -208,13 +252,14 @@ RegressionStage RegressionStage::load(const nlohmann::json& saved,
     const std::string file = saved.at("file").get<std::string>();
     if (saved.at("engine").get<std::string>() == "knn") {
       stage.use_knn_ = true;
-      stage.knn_ = KnnRegressor::load((folder / file).string(), options.threads);
+      stage.knn_ = std::make_shared<KnnRegressor>(
+          KnnRegressor::load((folder / file).string(), options.threads));
     } else {
       stage.objective_ = objective_from(saved.at("objective").get<std::string>());
       stage.tweedie_power_ = saved.at("tweedie_variance_power").get<double>();
-      stage.trees_ =
+      stage.trees_ = std::make_shared<GradientBoosting>(
           GradientBoosting::load((folder / file).string(),
-                                 boosting_params(stage.objective_, stage.tweedie_power_, options));
+                                 boosting_params(stage.objective_, stage.tweedie_power_, options)));
     }
   } catch (const nlohmann::json::exception& error) {
     throw InputError((folder / "model.json").string() +
@@ -225,28 +270,39 @@ RegressionStage RegressionStage::load(const nlohmann::json& saved,
 
 void PayerClassifier::fit(const FeatureMatrix& train, std::span<const double> y_train,
                           const FeatureMatrix& valid, std::span<const double> y_valid,
-                          const ModelOptions& options) {
+                          const ModelOptions& options, SharedFits* shared) {
+  const std::string key = "payer classifier recall=" + std::to_string(options.payer_recall_target) +
+                          " " + options_key(options);
+  if (shared != nullptr) {
+    auto& fitted = shared->stages().classifiers;
+    if (const auto found = fitted.find(key); found != fitted.end()) {
+      *this = found->second;
+      return;
+    }
+  }
   std::vector<double> is_payer_train(y_train.size()), is_payer_valid(y_valid.size());
   std::transform(y_train.begin(), y_train.end(), is_payer_train.begin(),
                  [](double y) { return y > 0 ? 1.0 : 0.0; });
   std::transform(y_valid.begin(), y_valid.end(), is_payer_valid.begin(),
                  [](double y) { return y > 0 ? 1.0 : 0.0; });
-  trees_.emplace(boosting_params(BoostingObjective::kLogistic, 1.5, options));
-  trees_->fit(train, is_payer_train, valid, is_payer_valid);
+  auto trees = std::make_shared<GradientBoosting>(
+      boosting_params(BoostingObjective::kLogistic, 1.5, options));
+  trees->fit(train, is_payer_train, valid, is_payer_valid);
+  trees_ = std::move(trees);
   // The highest threshold that still finds `payer_recall_target` of the validation payers.
   std::vector<double> scores;
   const std::vector<double> p = trees_->predict(valid);
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (is_payer_valid[i] > 0) scores.push_back(p[i]);
   }
-  if (scores.empty()) {
-    threshold_ = 0.5;
-    return;
+  threshold_ = 0.5;
+  if (!scores.empty()) {
+    std::sort(scores.begin(), scores.end());
+    const auto missed = static_cast<std::size_t>(
+        std::floor((1 - options.payer_recall_target) * static_cast<double>(scores.size())));
+    threshold_ = scores[std::min(missed, scores.size() - 1)];
   }
-  std::sort(scores.begin(), scores.end());
-  const auto missed = static_cast<std::size_t>(
-      std::floor((1 - options.payer_recall_target) * static_cast<double>(scores.size())));
-  threshold_ = scores[std::min(missed, scores.size() - 1)];
+  if (shared != nullptr) shared->stages().classifiers.emplace(key, *this);
 }
 
 std::vector<double> PayerClassifier::probability(const FeatureMatrix& x) const {
@@ -268,9 +324,9 @@ PayerClassifier PayerClassifier::load(const nlohmann::json& saved,
   PayerClassifier classifier;
   try {
     classifier.threshold_ = saved.at("threshold").get<double>();
-    classifier.trees_ =
+    classifier.trees_ = std::make_shared<GradientBoosting>(
         GradientBoosting::load((folder / saved.at("file").get<std::string>()).string(),
-                               boosting_params(BoostingObjective::kLogistic, 1.5, options));
+                               boosting_params(BoostingObjective::kLogistic, 1.5, options)));
   } catch (const nlohmann::json::exception& error) {
     throw InputError((folder / "model.json").string() +
                      ": the classifier stage is incomplete: " + error.what());

@@ -3,6 +3,8 @@
 // a regression stage (boosted trees or KNN, on the amount or a transform of it) and a payer
 // classifier stage (boosted logistic trees, with a decision threshold tuned on validation).
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -34,14 +36,21 @@ class RegressionStage {
                                   double tweedie_power = 1.5);
   static RegressionStage knn();
 
+  // With `shared`, a stage of the same kind already fitted on the same `rows` ("all", "payers")
+  // of this training set is reused instead of fitted again (and a new one is kept there).
   void fit(const FeatureMatrix& train, std::span<const double> y_train, const FeatureMatrix& valid,
-           std::span<const double> y_valid, const ModelOptions& options);
+           std::span<const double> y_valid, const ModelOptions& options,
+           SharedFits* shared = nullptr, const std::string& rows = "all");
   std::vector<double> predict(const FeatureMatrix& x) const;  // KRW, >= 0
   nlohmann::json save(const std::filesystem::path& folder, const std::string& name) const;
   static RegressionStage load(const nlohmann::json& saved, const std::filesystem::path& folder,
                               const ModelOptions& options);
 
  private:
+  void fit_alone(const FeatureMatrix& train, std::span<const double> y_train,
+                 const FeatureMatrix& valid, std::span<const double> y_valid,
+                 const ModelOptions& options);
+  std::string kind(const ModelOptions& options, const std::string& rows) const;
   double forward(double y) const;
   double backward(double p) const;
   double smearing_factor(double p) const;
@@ -55,14 +64,17 @@ class RegressionStage {
   // zero-inflated spend are far from homoscedastic, so one factor for all over-corrects).
   std::vector<double> smearing_edges_;    // upper edges of the buckets of the log prediction
   std::vector<double> smearing_factors_;  // one per bucket (edges + 1)
-  std::optional<GradientBoosting> trees_;
-  std::optional<KnnRegressor> knn_;
+  // Fitted, then never changed: stages copied from SharedFits share them.
+  std::shared_ptr<const GradientBoosting> trees_;
+  std::shared_ptr<const KnnRegressor> knn_;
 };
 
 class PayerClassifier {
  public:
+  // With `shared`, the classifier already fitted on this training set is reused.
   void fit(const FeatureMatrix& train, std::span<const double> y_train, const FeatureMatrix& valid,
-           std::span<const double> y_valid, const ModelOptions& options);
+           std::span<const double> y_valid, const ModelOptions& options,
+           SharedFits* shared = nullptr);
   std::vector<double> probability(const FeatureMatrix& x) const;
   double threshold() const { return threshold_; }
   nlohmann::json save(const std::filesystem::path& folder) const;
@@ -70,9 +82,23 @@ class PayerClassifier {
                               const ModelOptions& options);
 
  private:
-  std::optional<GradientBoosting> trees_;
+  std::shared_ptr<const GradientBoosting> trees_;
   double threshold_ = 0.5;
 };
+
+}  // namespace playsight::spend::detail
+
+namespace playsight::spend {
+
+// The fitted stages of one training set, by kind (stage, objective, transform, rows, options).
+struct SharedFits::Stages {
+  std::map<std::string, detail::RegressionStage> regressions;
+  std::map<std::string, detail::PayerClassifier> classifiers;
+};
+
+}  // namespace playsight::spend
+
+namespace playsight::spend::detail {
 
 // The rows of `y` with a positive amount.
 std::vector<std::size_t> payer_rows(std::span<const double> y);

@@ -27,35 +27,47 @@ std::vector<double> labels_of(const Table& features, const std::string& label,
 
 }  // namespace
 
+PreparedSplit::PreparedSplit(const Table& features, const DataSplit& split)
+    : PreparedSplit(features, split, FeatureMatrix(features, model_feature_columns(features))) {}
+
+PreparedSplit::PreparedSplit(const Table& features, const DataSplit& split,
+                             const FeatureMatrix& all)
+    : label(label_column(features)),
+      feature_names(model_feature_columns(features)),
+      train(all.select(split.train)),
+      valid(all.select(split.validation)),
+      test(all.select(split.test)),
+      y_train(labels_of(features, label, split.train)),
+      y_valid(labels_of(features, label, split.validation)),
+      y_test(labels_of(features, label, split.test)) {}
+
 EvaluatedModel train_and_evaluate(const std::string& alias, const Table& features,
                                   const DataSplit& split, const ModelOptions& options) {
-  const ModelSpec& spec = find_model_spec(alias);
-  const std::string label = label_column(features);
-  const std::vector<std::string> names = model_feature_columns(features);
-  const FeatureMatrix all(features, names);
-  const FeatureMatrix train = all.select(split.train);
-  const FeatureMatrix valid = all.select(split.validation);
-  const FeatureMatrix test = all.select(split.test);
-  const std::vector<double> y_train = labels_of(features, label, split.train);
-  const std::vector<double> y_valid = labels_of(features, label, split.validation);
+  PreparedSplit data(features, split);
+  return train_and_evaluate(alias, data, options);
+}
 
+EvaluatedModel train_and_evaluate(const std::string& alias, PreparedSplit& data,
+                                  const ModelOptions& options) {
+  const ModelSpec& spec = find_model_spec(alias);
   EvaluatedModel result;
   ModelOptions with_horizon = options;
-  with_horizon.horizon_days = horizon_days_of(label);
+  with_horizon.horizon_days = horizon_days_of(data.label);
   const auto start = std::chrono::steady_clock::now();
   result.artifact.model = spec.make(with_horizon);
-  result.artifact.model->fit(TrainingData{train, y_train, valid, y_valid});
+  result.artifact.model->fit(
+      TrainingData{data.train, data.y_train, data.valid, data.y_valid, &data.shared});
   result.train_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.test_actual = labels_of(features, label, split.test);
-  result.test_prediction = result.artifact.model->predict(test);
+  result.test_actual = data.y_test;
+  result.test_prediction = result.artifact.model->predict(data.test);
   result.metrics = result.test_prediction.payer.empty()
                        ? compute_spend_metrics(result.test_actual, result.test_prediction.amount)
                        : compute_spend_metrics(result.test_actual, result.test_prediction.amount,
                                                result.test_prediction.payer);
   result.artifact.alias = alias;
-  result.artifact.features = names;
-  result.artifact.label = label;
+  result.artifact.features = data.feature_names;
+  result.artifact.label = data.label;
   result.artifact.metrics = {{"test_players", result.metrics.players},
                              {"mae", result.metrics.mae},
                              {"mape_after_1000", result.metrics.mape_after_offset},

@@ -21,8 +21,25 @@ struct EvaluatedModel {
   double train_seconds = 0;
 };
 
-// Throws InputError for a table without the label or with negative labels, and for the errors
-// of the protocol and the model.
+// The matrices and labels of one split, built once for every model trained on it, and the stages
+// those models have in common (SharedFits: each fitted once). Throws InputError for a table
+// without the label or with negative labels.
+struct PreparedSplit {
+  PreparedSplit(const Table& features, const DataSplit& split);
+  std::string label;
+  std::vector<std::string> feature_names;
+  FeatureMatrix train, valid, test;
+  std::vector<double> y_train, y_valid, y_test;
+  SharedFits shared;
+
+ private:
+  PreparedSplit(const Table& features, const DataSplit& split, const FeatureMatrix& all);
+};
+
+// Throws InputError for the errors of the protocol and the model.
+EvaluatedModel train_and_evaluate(const std::string& alias, PreparedSplit& data,
+                                  const ModelOptions& options);
+// The same for one model alone.
 EvaluatedModel train_and_evaluate(const std::string& alias, const Table& features,
                                   const DataSplit& split, const ModelOptions& options);
 
