@@ -116,5 +116,54 @@ TEST(SpendCli, CompareOnATransactionFileWithAnotherHorizon) {
   EXPECT_NE(unknown.output.find("unknown model 'best_model'"), std::string::npos);
 }
 
+TEST(SpendCli, BacktestOnTheRealPurchaseHistoryScoresEachModelAsTrainedAndCorrected) {
+  const testing::TempDir dir;
+  const std::string retail = std::string(PLAYSIGHT_SOURCE_DIR) +
+                             "/data/online_retail/online_retail_ii_transactions.csv "
+                             "--customer-column customer_id --time-column datetime "
+                             "--amount-column amount_gbp --kind-column kind";
+  const CommandRun result =
+      run("compare --transactions " + retail +
+          " --cutoffs 2011-11-09 --selection-cutoffs 1 --training-windows 3 --models "
+          "hybrid_tweedie --progress never --out " +
+          dir.file("backtest"));
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  // The table: the row chosen at 2011-10-10, the model as trained and corrected, the references.
+  EXPECT_NE(result.output.find("2011-11-09  selected=hybrid_tweedie"), std::string::npos)
+      << result.output;
+  EXPECT_NE(result.output.find("2011-11-09  hybrid_tweedie+trend-season "), std::string::npos);
+  EXPECT_NE(result.output.find("2011-11-09  bgnbd_gamma_gamma "), std::string::npos);
+  // backtest.csv: cutoff, role, model, the row "selected" stands for, the correction; then the
+  // metrics. The selection cutoff 2011-10-10 first (nothing scored before it to select with).
+  std::ifstream csv(dir.file("backtest/backtest.csv"));
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(csv, line);) {
+    std::size_t end = 0;
+    for (int field = 0; field < 5 && end != std::string::npos; ++field)
+      end = line.find(',', end == 0 ? 0 : end + 1);
+    lines.push_back(line.substr(0, end));
+  }
+  const std::string selected = lines.size() > 5 ? lines[5] : "";
+  EXPECT_EQ(lines, (std::vector<std::string>{
+                       "cutoff,role,model,selected_model,correction_method",
+                       "2011-10-10,selection,hybrid_tweedie,,none",
+                       "2011-10-10,selection,hybrid_tweedie+trend-season,,trend-season",
+                       "2011-10-10,selection,bgnbd_gamma_gamma,,none",
+                       "2011-10-10,selection,zero_model,,none", selected,
+                       "2011-11-09,evaluated,hybrid_tweedie,,none",
+                       "2011-11-09,evaluated,hybrid_tweedie+trend-season,,trend-season",
+                       "2011-11-09,evaluated,bgnbd_gamma_gamma,,none",
+                       "2011-11-09,evaluated,zero_model,,none"}));
+  EXPECT_EQ(selected.rfind("2011-11-09,evaluated,selected,hybrid_tweedie", 0), 0u) << selected;
+  EXPECT_TRUE(std::filesystem::exists(dir.file("backtest/cutoff-2011-11-09/comparison.html")));
+
+  const CommandRun bad =
+      run("compare --transactions " + retail + " --cutoffs 2011-11-09 --total-correction seasonal");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.output,
+            "playsight: error: --total-correction: expected one of auto, none, trend-season, "
+            "year-over-year, got 'seasonal'\n");
+}
+
 }  // namespace
 }  // namespace playsight

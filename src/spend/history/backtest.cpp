@@ -90,6 +90,7 @@ class ForecastCache {
       mean.training_rows = member.training_rows;
       mean.held_out_actual = member.held_out_actual;
       mean.latest_actual = member.latest_actual;
+      mean.seconds += member.seconds;
       add(mean.predicted, member.predicted);
       add(mean.held_out_predicted, member.held_out_predicted);
       add(mean.latest_predicted, member.latest_predicted);
@@ -407,7 +408,6 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
                  });
 
     for (const BacktestModel& model : models) {
-      const auto model_start = std::chrono::steady_clock::now();
       const PanelForecast& panel = forecasts.at(model, cutoff);
       out.training_cutoffs = panel.training_cutoffs;
       out.training_rows = panel.training_rows;
@@ -427,10 +427,9 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
         total.low = ratio_low * sum(predicted);
         total.high = ratio_high * sum(predicted);
         const std::string alias = row_alias(model, kind, options.total_correction);
-        out.report.rows.push_back(
-            score_model(predictions_of(alias, model.description, ModelKind::kNew, predicted,
-                                       seconds_since(model_start)),
-                        actual));
+        out.report.rows.push_back(score_model(
+            predictions_of(alias, model.description, ModelKind::kNew, predicted, panel.seconds),
+            actual));
         scores[alias].emplace_back(cutoff, selection_score(out.report.rows.back().metrics));
         out.totals.push_back(total);
       }

@@ -1,6 +1,7 @@
 #include "spend/history/panel_forecast.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/error.h"
 #include "spend/features.h"
@@ -94,6 +95,7 @@ std::vector<Days> season_cutoffs(const PurchaseHistory& history, Days target, in
 
 PanelForecast forecast(SnapshotCache& snapshots, Days target, const BacktestModel& model,
                        const BacktestOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
   PanelForecast result;
   result.training_cutoffs =
       training_cutoffs(snapshots.history(), target, options.horizon_days, options.training_windows);
@@ -136,6 +138,7 @@ PanelForecast forecast(SnapshotCache& snapshots, Days target, const BacktestMode
     result.held_out_actual.push_back(panel.y_valid[r]);
     result.held_out_predicted.push_back(valid_predicted[r]);
   }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

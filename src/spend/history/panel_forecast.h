@@ -52,6 +52,7 @@ struct PanelForecast {
   std::vector<double> predicted;       // one per customer of the snapshot at the target
   std::vector<Days> training_cutoffs;  // the recent windows, latest first, then the season ones
   std::size_t training_rows = 0;
+  double seconds = 0;  // to train the model and predict (an ensemble: its members')
   // The held-out customers of the latest training window (out of sample): what the interval of
   // the total is bootstrapped from.
   std::vector<double> held_out_actual, held_out_predicted;
