@@ -22,6 +22,15 @@ cv::Mat try_image(const std::string& path) {
   }
 }
 
+// A video file is opened by FFmpeg only: with OpenCV's default (every backend in turn) an
+// undecodable file is also offered to the camera backends, which enumerate USB and FireWire
+// devices (leaking in libusb) and print their own complaints before ours.
+cv::VideoCapture open_file(const std::string& path) {
+  cv::VideoCapture video;
+  video.open(path, cv::CAP_FFMPEG);
+  return video;
+}
+
 }  // namespace
 
 MediaKind media_kind(const std::string& path) {
@@ -30,7 +39,7 @@ MediaKind media_kind(const std::string& path) {
     if (!try_image(path).empty()) return MediaKind::kImage;
     throw InputError(path + ": cannot decode the image (corrupt or truncated)");
   }
-  cv::VideoCapture video(path);
+  cv::VideoCapture video = open_file(path);
   cv::Mat frame;
   if (video.isOpened() && video.read(frame) && !frame.empty()) return MediaKind::kVideo;
   throw InputError(path + ": neither an image nor a video that can be decoded");
@@ -45,7 +54,7 @@ cv::Mat read_image(const std::string& path) {
 
 cv::VideoCapture open_video(const std::string& path) {
   require_file(path);
-  cv::VideoCapture video(path);
+  cv::VideoCapture video = open_file(path);
   if (!video.isOpened()) throw InputError(path + ": cannot open the video");
   return video;
 }

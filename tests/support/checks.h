@@ -12,6 +12,15 @@
 
 namespace playsight::testing {
 
+// True in the AddressSanitizer build (PLAYSIGHT_BUILD_TYPE=Asan): its quarantine holds freed
+// memory (256 MB by default) and its shadow memory needs terabytes of address space, so a
+// process's RSS and an RLIMIT_AS say nothing there about playsight's own memory.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kAddressSanitizer = true;
+#else
+inline constexpr bool kAddressSanitizer = false;
+#endif
+
 // The message of the InputError that `action` throws, or "(no error)".
 inline std::string input_error_of(const std::function<void()>& action) {
   try {
