@@ -146,7 +146,9 @@ TEST_F(ServeHostileClients, TenMegabyteBodiesAreRefusedBeforeTheyAreReadAndGoodC
   EXPECT_GT(good.answered(), 0u);
   // Refused bodies are never held: the server's peak memory grows by less than one of them
   // (measured, not asserted, under AddressSanitizer: see kAddressSanitizer).
-  if (!kAddressSanitizer) EXPECT_LT(peak_after - peak_before, 10 * 1024) << "kB";
+  if (!kAddressSanitizer) {
+    EXPECT_LT(peak_after - peak_before, 10 * 1024) << "kB";
+  }
   std::printf(
       "10 MB bodies: %d clients at once, %d with Content-Length (all 413) and %d chunked (all "
       "411); server peak RSS %.1f MB before, %.1f MB after (+%ld kB); %zu good predictions "
@@ -316,7 +318,9 @@ TEST_F(ServeHostileClients, TenThousandWrongKeysAreRateLimitedLoggedBrieflyAndGo
   }
   // Memory: the limiter keeps one entry per address; nothing grows with the number of requests
   // (measured, not asserted, under AddressSanitizer).
-  if (!kAddressSanitizer) EXPECT_LT(peak_after - peak_before, 10 * 1024) << "kB";
+  if (!kAddressSanitizer) {
+    EXPECT_LT(peak_after - peak_before, 10 * 1024) << "kB";
+  }
   std::printf(
       "wrong keys: %d requests from 2 addresses over %d connections in %.1f s: %d answered 401, "
       "%d answered 429 with Retry-After; %zu + %zu good requests from the same addresses "
