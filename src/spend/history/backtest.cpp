@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -477,15 +476,6 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
                        ModelKind::kReference, reference, seconds_since(reference_start)),
         actual));
     out.totals.push_back({sum(reference), 1, "none", "", std::nan(""), std::nan("")});
-    if (const char* dump = std::getenv("PS_DUMP")) {
-      FILE* f =
-          std::fopen((std::string(dump) + "/" + format_date(cutoff) + "-bgnbd.csv").c_str(), "w");
-      std::fprintf(f, "customer,predicted,actual\n");
-      for (std::size_t i = 0; i < actual.size(); ++i)
-        std::fprintf(f, "%s,%.6g,%.6g\n", snapshot.features.keys[i].c_str(), reference[i],
-                     actual[i]);
-      std::fclose(f);
-    }
     const std::vector<double> zeros(actual.size(), 0.0);
     out.report.rows.push_back(
         score_model(predictions_of("zero_model", "reference: predict 0 for everyone",
