@@ -197,6 +197,10 @@ TEST(Backtest, CutoffOutsideTheDataIsAnError) {
   options.models = {"tweedie"};
   const std::string model = message_of([&] { run_backtest(history, options); });
   EXPECT_NE(model.find("unknown model 'tweedie'"), std::string::npos) << model;
+  options.models.clear();
+  options.selection_cutoffs = 13;
+  EXPECT_EQ(message_of([&] { run_backtest(history, options); }),
+            "--selection-cutoffs must be between 0 and 12, got 13");
 }
 
 }  // namespace

@@ -224,7 +224,8 @@ void validate(const PurchaseHistory& history, const BacktestOptions& options) {
     throw InputError("--season-windows must be between 0 and 12, got " +
                      std::to_string(options.season_windows));
   if (options.selection_cutoffs < 0 || options.selection_cutoffs > 12)
-    throw InputError("--selection-cutoffs must be between 0 and 12");
+    throw InputError("--selection-cutoffs must be between 0 and 12, got " +
+                     std::to_string(options.selection_cutoffs));
   if (options.bootstrap_draws < 0) throw InputError("--bootstrap must be >= 0");
   for (const Days cutoff : options.cutoffs) {
     if (cutoff <= history.first_day() || cutoff + options.horizon_days - 1 > history.last_day()) {
