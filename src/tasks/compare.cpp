@@ -67,6 +67,7 @@ Result run_backtest(const Values& values) {
   options.training_windows = static_cast<int>(values.integer("training-windows"));
   options.season_windows = static_cast<int>(values.integer("season-windows"));
   options.selection_cutoffs = static_cast<int>(values.integer("selection-cutoffs"));
+  options.bootstrap_draws = static_cast<int>(values.integer("bootstrap"));
   options.threads = values.count("threads");
   options.seed = static_cast<std::uint64_t>(values.integer("seed"));
   options.models = values.list("models");
@@ -196,6 +197,10 @@ std::vector<Task> compare_tasks() {
                            "backtest: cutoffs one horizon apart before the first evaluated one, "
                            "scored only to choose the selected model",
                            backtest.selection_cutoffs),
+           Option::integer("bootstrap",
+                           "backtest: draws of the bootstrap over customers behind the total's "
+                           "interval and the selected-vs-BG/NBD differences (0: none)",
+                           backtest.bootstrap_draws),
            Option::integer("training-windows",
                            "backtest: earlier windows of one horizon each that a model trains on",
                            backtest.training_windows),

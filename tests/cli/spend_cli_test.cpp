@@ -133,6 +133,12 @@ TEST(SpendCli, BacktestOnTheRealPurchaseHistoryScoresEachModelAsTrainedAndCorrec
       << result.output;
   EXPECT_NE(result.output.find("2011-11-09  hybrid_tweedie+trend-season "), std::string::npos);
   EXPECT_NE(result.output.find("2011-11-09  bgnbd_gamma_gamma "), std::string::npos);
+  // The selected row against BG/NBD, with the paired bootstrap's 200 draws (the default).
+  EXPECT_NE(result.output.find("2011-11-09  selected vs bgnbd_gamma_gamma (difference, 95 % "
+                               "interval of a paired bootstrap over customers, share of its 200 "
+                               "draws the selected wins): gini +"),
+            std::string::npos)
+      << result.output;
   // backtest.csv: cutoff, role, model, the row "selected" stands for, the correction; then the
   // metrics. The selection cutoff 2011-10-10 first (nothing scored before it to select with).
   std::ifstream csv(dir.file("backtest/backtest.csv"));
@@ -156,6 +162,12 @@ TEST(SpendCli, BacktestOnTheRealPurchaseHistoryScoresEachModelAsTrainedAndCorrec
                        "2011-11-09,evaluated,zero_model,,none"}));
   EXPECT_EQ(selected.rfind("2011-11-09,evaluated,selected,hybrid_tweedie", 0), 0u) << selected;
   EXPECT_TRUE(std::filesystem::exists(dir.file("backtest/cutoff-2011-11-09/comparison.html")));
+  std::ifstream json_file(dir.file("backtest/backtest.json"));
+  const std::string json((std::istreambuf_iterator<char>(json_file)), {});
+  EXPECT_NE(
+      json.find("\"selected_vs_reference\": {\n        \"reference\": \"bgnbd_gamma_gamma\",\n"
+                "        \"draws\": 200,"),
+      std::string::npos);
 
   const CommandRun bad =
       run("compare --transactions " + retail + " --cutoffs 2011-11-09 --total-correction seasonal");
@@ -163,6 +175,13 @@ TEST(SpendCli, BacktestOnTheRealPurchaseHistoryScoresEachModelAsTrainedAndCorrec
   EXPECT_EQ(bad.output,
             "playsight: error: --total-correction: expected one of auto, none, trend-season, "
             "year-over-year, got 'seasonal'\n");
+  const CommandRun negative =
+      run("compare --transactions " + retail + " --cutoffs 2011-11-09 --bootstrap -5");
+  EXPECT_EQ(negative.exit_code, 2);
+  EXPECT_NE(
+      negative.output.find("playsight: error: --bootstrap must be between 0 and 100000, got -5"),
+      std::string::npos)
+      << negative.output;
 }
 
 }  // namespace

@@ -53,6 +53,65 @@ std::pair<double, double> ratio_interval(const PanelForecast& forecast, std::siz
   return {at(0.025), at(0.975)};
 }
 
+// The paired bootstrap of VersusReference: draw d resamples the customers with its own generator
+// (seed + d), so the figures do not depend on the number of threads.
+VersusReference versus_reference(const std::vector<double>& actual,
+                                 const std::vector<double>& selected,
+                                 const std::vector<double>& reference, int draws,
+                                 std::uint64_t seed, unsigned threads) {
+  struct Scores {
+    double gini, deciles, total;
+  };
+  const auto score = [](const SpendMetrics& m) {
+    return Scores{m.normalized_gini, m.calibration_error, std::fabs(m.aggregate_error)};
+  };
+  VersusReference out;
+  if (draws < 2 || actual.empty()) return out;
+  std::vector<Scores> of_selected(static_cast<std::size_t>(draws));
+  std::vector<Scores> of_reference(static_cast<std::size_t>(draws));
+  parallel_for(of_selected.size(), threads, [&](std::size_t d, unsigned) {
+    std::mt19937_64 random(seed + d);
+    std::uniform_int_distribution<std::size_t> pick(0, actual.size() - 1);
+    std::vector<double> y(actual.size()), a(actual.size()), b(actual.size());
+    for (std::size_t i = 0; i < actual.size(); ++i) {
+      const std::size_t k = pick(random);
+      y[i] = actual[k];
+      a[i] = selected[k];
+      b[i] = reference[k];
+    }
+    of_selected[d] = score(compute_spend_metrics(y, a));
+    of_reference[d] = score(compute_spend_metrics(y, b));
+  });
+  const Scores whole_selected = score(compute_spend_metrics(actual, selected));
+  const Scores whole_reference = score(compute_spend_metrics(actual, reference));
+  const auto difference = [&](double Scores::*field, bool higher_is_better) {
+    PairedDifference diff;
+    diff.observed = whole_selected.*field - whole_reference.*field;
+    std::vector<double> values;
+    int better = 0;
+    for (std::size_t d = 0; d < of_selected.size(); ++d) {
+      const double value = of_selected[d].*field - of_reference[d].*field;
+      if (!std::isfinite(value)) continue;  // a draw without buyers has no Gini
+      values.push_back(value);
+      if (higher_is_better ? value > 0 : value < 0) ++better;
+    }
+    if (values.size() < 2) return diff;
+    std::sort(values.begin(), values.end());
+    const auto at = [&](double q) {
+      return values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))];
+    };
+    diff.low = at(0.025);
+    diff.high = at(0.975);
+    diff.share_better = static_cast<double>(better) / static_cast<double>(values.size());
+    return diff;
+  };
+  out.draws = draws;
+  out.gini = difference(&Scores::gini, true);
+  out.decile_mape = difference(&Scores::deciles, false);
+  out.abs_total_error = difference(&Scores::total, false);
+  return out;
+}
+
 // Forecasts per (model, target cutoff), each computed once: the ensemble averages its members'
 // and the year-over-year correction needs the same recipe a year earlier.
 class ForecastCache {
@@ -226,7 +285,9 @@ void validate(const PurchaseHistory& history, const BacktestOptions& options) {
   if (options.selection_cutoffs < 0 || options.selection_cutoffs > 12)
     throw InputError("--selection-cutoffs must be between 0 and 12, got " +
                      std::to_string(options.selection_cutoffs));
-  if (options.bootstrap_draws < 0) throw InputError("--bootstrap must be >= 0");
+  if (options.bootstrap_draws < 0 || options.bootstrap_draws > 100000)
+    throw InputError("--bootstrap must be between 0 and 100000, got " +
+                     std::to_string(options.bootstrap_draws));
   for (const Days cutoff : options.cutoffs) {
     if (cutoff <= history.first_day() || cutoff + options.horizon_days - 1 > history.last_day()) {
       throw InputError("--cutoffs: " + format_date(cutoff) + " is outside the data: the history " +
@@ -381,6 +442,7 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
   result.returns = options.returns;
   // Scores of every learnt row (model and correction) at every scored cutoff, for the selection.
   std::map<std::string, std::vector<std::pair<Days, double>>> scores;
+  std::vector<std::vector<double>> row_predictions;  // of the current cutoff's learnt rows
 
   for (const auto& step : plan) {
     // Named copies, not structured bindings: lambdas below use them (clang 14 cannot capture a
@@ -392,6 +454,7 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
     CutoffResult out;
     out.cutoff = cutoff;
     out.evaluated = is_evaluated;
+    row_predictions.clear();
 
     // The single models train side by side, one thread each: on a panel of some ten thousand
     // rows a tree round is too short for XGBoost's threads to pay for their synchronisation.
@@ -432,6 +495,7 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
             actual));
         scores[alias].emplace_back(cutoff, selection_score(out.report.rows.back().metrics));
         out.totals.push_back(total);
+        row_predictions.push_back(std::move(predicted));
       }
     }
 
@@ -477,6 +541,11 @@ BacktestResult run_backtest(const PurchaseHistory& history, const BacktestOption
                        ModelKind::kReference, reference, seconds_since(reference_start)),
         actual));
     out.totals.push_back({sum(reference), 1, "none", "", std::nan(""), std::nan("")});
+    if (is_evaluated && !out.selected_alias.empty() && snapshot.reference_note.empty()) {
+      out.versus_reference =
+          versus_reference(actual, row_predictions[best_row], reference, options.bootstrap_draws,
+                           options.seed, options.threads);
+    }
     const std::vector<double> zeros(actual.size(), 0.0);
     out.report.rows.push_back(
         score_model(predictions_of("zero_model", "reference: predict 0 for everyone",

@@ -57,6 +57,33 @@ std::string csv_number(double value) {
   return buffer;
 }
 
+// "gini +0.012 [-0.004, +0.029] 93 %": difference, interval, share of draws the selected wins.
+std::string difference_text(const char* name, const PairedDifference& d) {
+  return std::string(name) + " " + cell(d.observed, "%+.3f") + " [" + cell(d.low, "%+.3f") + ", " +
+         cell(d.high, "%+.3f") + "] " + cell(100 * d.share_better, "%.0f") + " %";
+}
+
+// One line: the selected row against BG/NBD x Gamma-Gamma, or empty when not computed.
+std::string versus_reference_text(const CutoffResult& cutoff) {
+  const VersusReference& v = cutoff.versus_reference;
+  if (v.draws == 0) return "";
+  return "selected vs bgnbd_gamma_gamma (difference, 95 % interval of a paired bootstrap over "
+         "customers, share of its " +
+         std::to_string(v.draws) + " draws the selected wins): " + difference_text("gini", v.gini) +
+         "; " + difference_text("decile MAPE", v.decile_mape) + "; " +
+         difference_text("|total error|", v.abs_total_error);
+}
+
+nlohmann::ordered_json difference_json(const PairedDifference& d) {
+  const auto number = [](double value) {
+    return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+  };
+  return {{"difference", number(d.observed)},
+          {"low", number(d.low)},
+          {"high", number(d.high)},
+          {"share_selected_better", number(d.share_better)}};
+}
+
 ComparisonReport with_context(const BacktestResult& result, const CutoffResult& cutoff) {
   ComparisonReport report = cutoff.report;
   ComparisonContext& c = report.context;
@@ -84,6 +111,8 @@ ComparisonReport with_context(const BacktestResult& result, const CutoffResult& 
       "selected: " + (cutoff.selected_alias.empty() ? std::string("none") : cutoff.selected_alias) +
           ", chosen with its total correction on earlier cutoffs by normalised Gini minus decile "
           "MAPE minus |total error|."};
+  if (const std::string versus = versus_reference_text(cutoff); !versus.empty())
+    c.protocol_notes.push_back(versus + ".");
   for (const std::string& note : cutoff.notes) c.protocol_notes.push_back(note);
   return report;
 }
@@ -128,6 +157,8 @@ std::string backtest_terminal_table(const BacktestResult& result) {
                     extra.c_str());
       out += line;
     }
+    if (const std::string versus = versus_reference_text(cutoff); !versus.empty())
+      out += format_date(cutoff.cutoff) + "  " + versus + "\n";
   }
   std::snprintf(line, sizeof line,
                 "horizon %d days, spend %s; total = (predicted - actual) / actual; %.1f s\n",
@@ -184,6 +215,14 @@ std::string backtest_json(const BacktestResult& result) {
       rows.push_back(std::move(row));
     }
     item["models"] = std::move(rows);
+    if (cutoff.versus_reference.draws > 0) {
+      const VersusReference& v = cutoff.versus_reference;
+      item["selected_vs_reference"] = {{"reference", "bgnbd_gamma_gamma"},
+                                       {"draws", v.draws},
+                                       {"normalized_gini", difference_json(v.gini)},
+                                       {"decile_mape", difference_json(v.decile_mape)},
+                                       {"abs_total_error", difference_json(v.abs_total_error)}};
+    }
     cutoffs.push_back(std::move(item));
   }
   json["cutoffs"] = std::move(cutoffs);
