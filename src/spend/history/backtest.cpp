@@ -7,10 +7,11 @@
 #include <limits>
 #include <map>
 #include <mutex>
-#include <random>
+#include <tuple>
 
 #include "core/error.h"
 #include "core/parallel.h"
+#include "core/random.h"
 #include "spend/history/panel_forecast.h"
 
 namespace playsight::spend::history {
@@ -28,33 +29,38 @@ double sum(const std::vector<double>& values) {
   return total;
 }
 
+// The 2.5 % and 97.5 % quantiles of `values` (sorted here), nearest lower rank; NaN for fewer
+// than two values.
+std::pair<double, double> interval_95(std::vector<double>& values) {
+  if (values.size() < 2) return {std::nan(""), std::nan("")};
+  std::sort(values.begin(), values.end());
+  const auto at = [&](double q) {
+    return values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))];
+  };
+  return {at(0.025), at(0.975)};
+}
+
 // 95 % interval of actual / predicted total over `draws` resamples of `size` held-out customers.
 std::pair<double, double> ratio_interval(const PanelForecast& forecast, std::size_t size, int draws,
                                          std::uint64_t seed) {
   const std::size_t n = forecast.held_out_actual.size();
   if (n == 0 || draws < 2) return {std::nan(""), std::nan("")};
-  std::mt19937_64 random(seed);
-  std::uniform_int_distribution<std::size_t> pick(0, n - 1);
+  Rng random(seed);
   std::vector<double> ratios;
   for (int d = 0; d < draws; ++d) {
     double actual = 0, predicted = 0;
     for (std::size_t i = 0; i < size; ++i) {
-      const std::size_t k = pick(random);
+      const std::size_t k = random.below(n);
       actual += forecast.held_out_actual[k];
       predicted += forecast.held_out_predicted[k];
     }
     if (predicted > 0) ratios.push_back(actual / predicted);
   }
-  if (ratios.size() < 2) return {std::nan(""), std::nan("")};
-  std::sort(ratios.begin(), ratios.end());
-  const auto at = [&](double q) {
-    return ratios[static_cast<std::size_t>(q * static_cast<double>(ratios.size() - 1))];
-  };
-  return {at(0.025), at(0.975)};
+  return interval_95(ratios);
 }
 
-// The paired bootstrap of VersusReference: draw d resamples the customers with its own generator
-// (seed + d), so the figures do not depend on the number of threads.
+// The paired bootstrap of VersusReference: draw d resamples the customers with its own stream
+// Rng(seed, d), so the figures do not depend on the number of threads.
 VersusReference versus_reference(const std::vector<double>& actual,
                                  const std::vector<double>& selected,
                                  const std::vector<double>& reference, int draws,
@@ -70,11 +76,10 @@ VersusReference versus_reference(const std::vector<double>& actual,
   std::vector<Scores> of_selected(static_cast<std::size_t>(draws));
   std::vector<Scores> of_reference(static_cast<std::size_t>(draws));
   parallel_for(of_selected.size(), threads, [&](std::size_t d, unsigned) {
-    std::mt19937_64 random(seed + d);
-    std::uniform_int_distribution<std::size_t> pick(0, actual.size() - 1);
+    Rng random(seed, d);
     std::vector<double> y(actual.size()), a(actual.size()), b(actual.size());
     for (std::size_t i = 0; i < actual.size(); ++i) {
-      const std::size_t k = pick(random);
+      const std::size_t k = random.below(actual.size());
       y[i] = actual[k];
       a[i] = selected[k];
       b[i] = reference[k];
@@ -96,13 +101,8 @@ VersusReference versus_reference(const std::vector<double>& actual,
       if (higher_is_better ? value > 0 : value < 0) ++better;
     }
     if (values.size() < 2) return diff;
-    std::sort(values.begin(), values.end());
-    const auto at = [&](double q) {
-      return values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))];
-    };
-    diff.low = at(0.025);
-    diff.high = at(0.975);
     diff.share_better = static_cast<double>(better) / static_cast<double>(values.size());
+    std::tie(diff.low, diff.high) = interval_95(values);
     return diff;
   };
   out.draws = draws;
